@@ -1,0 +1,19 @@
+import type { RequestContext } from './request-context.js';
+
+/**
+ * A stage does its part, calls `next()` to run the stages after it, and may act on the way
+ * back (after `next()` resolves) — e.g. to write the response or record usage.
+ */
+export type Stage = (context: RequestContext, next: () => Promise<void>) => Promise<void>;
+
+/** Composes stages into one handler, in order (DESIGN.md §2.3). */
+export function composeStages(stages: readonly Stage[]): (context: RequestContext) => Promise<void> {
+  return (context) => {
+    const dispatch = (index: number): Promise<void> => {
+      const stage = stages[index];
+      if (!stage) return Promise.resolve();
+      return stage(context, () => dispatch(index + 1));
+    };
+    return dispatch(0);
+  };
+}

@@ -1,0 +1,38 @@
+import { InvalidRequestError } from '../errors/gateway-errors.js';
+import type { ProviderCall } from '../providers/provider.js';
+import type { RequestContext } from './request-context.js';
+
+/** Largest accepted `x-sluice-request-timeout`: one hour. */
+const maximumTimeoutMs = 3_600_000;
+
+/**
+ * Time to first byte allowed for this request: the `x-sluice-request-timeout` header, else the
+ * route's, else the provider's, else the server default.
+ */
+export function requestTimeoutMs(context: RequestContext): number {
+  const header = context.request.headers['x-sluice-request-timeout'];
+  if (typeof header === 'string') {
+    const value = Number(header);
+    if (!Number.isInteger(value) || value < 1 || value > maximumTimeoutMs) {
+      throw new InvalidRequestError(`x-sluice-request-timeout: expected milliseconds between 1 and ${maximumTimeoutMs}`, {
+        code: 'invalid_header',
+        param: 'x-sluice-request-timeout',
+      });
+    }
+    return value;
+  }
+  const { config } = context.gateway;
+  const providerConfig = context.target ? config.providers[context.target.provider.name] : undefined;
+  return context.target?.route?.config.timeout_ms ?? providerConfig?.timeout_ms ?? config.server.request_timeout_ms;
+}
+
+export function providerCallFor(context: RequestContext): ProviderCall {
+  return {
+    signal: context.abort.signal,
+    timeoutMs: requestTimeoutMs(context),
+    idleTimeoutMs: context.gateway.config.server.stream_idle_timeout_ms,
+    warn: (message) => {
+      context.warnings.push(message);
+    },
+  };
+}

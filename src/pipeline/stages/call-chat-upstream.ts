@@ -1,0 +1,38 @@
+import { performance } from 'node:perf_hooks';
+import type { ChatCompletionRequest } from '../../schema/chat-completion-request.js';
+import type { ChatCompletionChunk } from '../../schema/chat-completion-response.js';
+import type { Stage } from '../compose-stages.js';
+import type { RequestContext } from '../request-context.js';
+import { providerCallFor } from '../provider-call.js';
+
+/** The request as the chosen target receives it: its model name and per-target parameters. */
+export function upstreamChatRequest(context: RequestContext): ChatCompletionRequest {
+  const request = context.chatRequest!;
+  const target = context.target!;
+  return { ...request, ...target.route?.target.params, model: target.upstreamModel };
+}
+
+/** The innermost chat stage: calls the provider and leaves the result for the respond stage. */
+export const callChatUpstream: Stage = async (context, next) => {
+  const request = upstreamChatRequest(context);
+  const call = providerCallFor(context);
+  const provider = context.target!.provider;
+  if (request.stream) {
+    const chunks = await provider.stream(request, call);
+    context.timing.upstreamHeadersMs = performance.now() - context.startedAt;
+    context.result = { kind: 'chat-stream', chunks: recordUsage(context, chunks) };
+  } else {
+    const completion = await provider.complete(request, call);
+    context.timing.upstreamHeadersMs = performance.now() - context.startedAt;
+    context.usage = completion.usage ?? undefined;
+    context.result = { kind: 'chat', completion };
+  }
+  await next();
+};
+
+async function* recordUsage(context: RequestContext, chunks: AsyncIterable<ChatCompletionChunk>): AsyncGenerator<ChatCompletionChunk> {
+  for await (const chunk of chunks) {
+    if (chunk.usage) context.usage = chunk.usage;
+    yield chunk;
+  }
+}

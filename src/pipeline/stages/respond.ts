@@ -1,0 +1,36 @@
+import { encodeEmbeddingBase64, type EmbeddingsResponse } from '../../schema/embeddings.js';
+import { writeError, writeJson } from '../../server/write-response.js';
+import { writeChatStream } from '../../server/write-chat-stream.js';
+import type { Stage } from '../compose-stages.js';
+import type { RequestContext } from '../request-context.js';
+
+/**
+ * The outermost stage: runs the rest of the pipeline, then writes what it produced, or the
+ * error it threw, in the client's format. Nothing else writes to the response.
+ */
+export const respond: Stage = async (context, next) => {
+  try {
+    await next();
+    const { result } = context;
+    if (!result) throw new Error(`the ${context.endpoint} pipeline produced no result`);
+    if (result.kind === 'chat') writeJson(context, 200, result.completion);
+    else if (result.kind === 'chat-stream') await writeChatStream(context, result.chunks);
+    else writeJson(context, 200, matchEncoding(context, result.embeddings));
+  } catch (error) {
+    if (context.abort.signal.aborted) return;
+    writeError(context, error);
+  }
+};
+
+/**
+ * Some OpenAI-compatible servers ignore `encoding_format`; answer in the encoding the client
+ * asked for, since the official SDK decodes base64 unconditionally when it asked for it.
+ */
+function matchEncoding(context: RequestContext, response: EmbeddingsResponse): EmbeddingsResponse {
+  const wantsBase64 = context.embeddingsRequest?.encoding_format === 'base64';
+  const data = response.data.map((item) => {
+    if (wantsBase64 && Array.isArray(item.embedding)) return { ...item, embedding: encodeEmbeddingBase64(item.embedding) };
+    return item;
+  });
+  return { ...response, data };
+}

@@ -1,0 +1,20 @@
+import type { ProviderConfig } from '../../config/config-schema.js';
+import type { Provider } from '../provider.js';
+import { joinUrl } from '../../http/upstream-client.js';
+import { createOpenAICompatibleProvider } from './openai-compatible-provider.js';
+
+export const openAIDefaultBaseUrl = 'https://api.openai.com/v1';
+
+/** OpenAI, or any OpenAI-compatible server (vLLM, Ollama, Groq, Mistral, …) via `base_url`. */
+export function createOpenAIProvider(name: string, config: ProviderConfig): Provider {
+  const baseUrl = (config.base_url ?? openAIDefaultBaseUrl).replace(/\/+$/, '');
+  const credentials: Record<string, string> = config.api_key ? { authorization: `Bearer ${config.api_key}` } : {};
+  const headers = { ...config.headers, ...credentials };
+  return createOpenAICompatibleProvider(name, {
+    type: 'openai',
+    urlFor: (operation) => joinUrl(baseUrl, operation),
+    headers,
+    native: { baseUrl, headers },
+    streamUsage: config.stream_usage ?? true,
+  });
+}

@@ -1,0 +1,115 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Gateway } from '../gateway/gateway.js';
+import { composeStages, type Stage } from '../pipeline/compose-stages.js';
+import type { Endpoint, RequestContext } from '../pipeline/request-context.js';
+import type { ErrorDialect } from '../errors/render-error.js';
+import { InternalError, MethodNotAllowedError, NotFoundError } from '../errors/gateway-errors.js';
+import { respond } from '../pipeline/stages/respond.js';
+import { authenticate } from '../pipeline/stages/authenticate.js';
+import { readBody } from '../pipeline/stages/read-body.js';
+import { parseChatRequest } from '../pipeline/stages/parse-chat-request.js';
+import { parseEmbeddingsRequest } from '../pipeline/stages/parse-embeddings-request.js';
+import { resolveTarget } from '../pipeline/stages/resolve-target.js';
+import { callChatUpstream } from '../pipeline/stages/call-chat-upstream.js';
+import { callEmbeddingsUpstream } from '../pipeline/stages/call-embeddings-upstream.js';
+import { forwardNative, parseNativePath, respondNative } from './native-proxy.js';
+import { listModels } from './list-models.js';
+import { writeErrorOutsidePipeline, writeJson } from './write-response.js';
+
+/** The data plane's pipelines, in the phases of DESIGN.md §2.3. */
+const pipelines: Record<Endpoint, (context: RequestContext) => Promise<void>> = {
+  chat: composeStages([respond, authenticate, readBody, parseChatRequest, resolveTarget, callChatUpstream]),
+  embeddings: composeStages([respond, authenticate, readBody, parseEmbeddingsRequest, resolveTarget, callEmbeddingsUpstream]),
+  models: composeStages([respond, authenticate, listModels]),
+  native: composeStages([respondNative, authenticate, readBody, forwardNative]),
+};
+
+const healthStage: Stage = async (context) => {
+  writeJson(context, 200, { status: 'ok' });
+};
+
+interface RouteMatch {
+  endpoint: Endpoint | 'health';
+  method: string | undefined;
+}
+
+function matchRoute(path: string): RouteMatch | undefined {
+  switch (path) {
+    case '/v1/chat/completions':
+    case '/chat/completions':
+      return { endpoint: 'chat', method: 'POST' };
+    case '/v1/embeddings':
+    case '/embeddings':
+      return { endpoint: 'embeddings', method: 'POST' };
+    case '/v1/models':
+    case '/models':
+      return { endpoint: 'models', method: 'GET' };
+    case '/healthz':
+    case '/readyz':
+      return { endpoint: 'health', method: 'GET' };
+  }
+  if (path.startsWith('/native/')) return { endpoint: 'native', method: undefined };
+  return undefined;
+}
+
+function dialectOf(gateway: Gateway, path: string): ErrorDialect {
+  const native = parseNativePath(path);
+  const type = native ? gateway.config.providers[native.providerName]?.type : undefined;
+  return type === 'anthropic' ? 'anthropic' : type === 'gemini' ? 'gemini' : 'openai';
+}
+
+export function handleRequest(gateway: Gateway, request: IncomingMessage, response: ServerResponse): void {
+  const requestId = randomUUID();
+  const url = request.url ?? '/';
+  const queryStart = url.indexOf('?');
+  const path = queryStart === -1 ? url : url.slice(0, queryStart);
+  const route = matchRoute(path);
+  if (!route) {
+    writeErrorOutsidePipeline(response, new NotFoundError(`No endpoint at ${path}.`, 'unknown_url'), 'openai', requestId);
+    return;
+  }
+  if (route.method && request.method !== route.method) {
+    writeErrorOutsidePipeline(response, new MethodNotAllowedError(request.method ?? '', path), 'openai', requestId);
+    return;
+  }
+  const endpoint = route.endpoint === 'health' ? 'models' : route.endpoint;
+  const abort = new AbortController();
+  const context: RequestContext = {
+    gateway,
+    requestId,
+    startedAt: performance.now(),
+    request,
+    response,
+    endpoint,
+    dialect: endpoint === 'native' ? dialectOf(gateway, path) : 'openai',
+    logger: gateway.logger,
+    abort,
+    warnings: [],
+    responseHeaders: {},
+    timing: {},
+  };
+  // A client that goes away before the answer is complete cancels the upstream call.
+  response.once('close', () => {
+    if (!response.writableFinished) abort.abort(new Error('client disconnected'));
+  });
+  const run = route.endpoint === 'health' ? healthStage(context, async () => undefined) : pipelines[endpoint](context);
+  run.catch((error: unknown) => {
+    gateway.logger.error({ requestId, err: error }, 'unhandled pipeline error');
+    if (!response.headersSent) writeErrorOutsidePipeline(response, new InternalError(error), 'openai', requestId);
+    else response.destroy();
+  });
+}
+
+export function createGatewayServer(gateway: Gateway): Server {
+  const server = createServer({ keepAliveTimeout: 65_000 }, (request, response) =>
+    handleRequest(gateway, request, response),
+  );
+  // A malformed request line or header must not crash anything: answer 400 and close.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  return server;
+}

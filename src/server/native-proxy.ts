@@ -1,0 +1,81 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import type { Dispatcher } from 'undici';
+import { NotFoundError, toGatewayError } from '../errors/gateway-errors.js';
+import { joinUrl, sendUpstream } from '../http/upstream-client.js';
+import type { Stage } from '../pipeline/compose-stages.js';
+import { requestTimeoutMs } from '../pipeline/provider-call.js';
+import { baseHeaders, writeError } from './write-response.js';
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) and the client's credentials never go upstream. */
+const droppedRequestHeaders = new Set([
+  'host', 'connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding',
+  'upgrade', 'content-length', 'authorization', 'x-api-key', 'x-goog-api-key', 'x-sluice-key', 'api-key', 'cookie',
+]);
+const droppedResponseHeaders = new Set(['connection', 'keep-alive', 'transfer-encoding', 'trailer', 'upgrade', 'set-cookie']);
+
+function forwardedHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  const result: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || droppedRequestHeaders.has(name) || name.startsWith('x-sluice-')) continue;
+    result[name] = value;
+  }
+  return result;
+}
+
+/** `/native/{provider}/{path}` → the provider's own API, untouched, with its credential. */
+export function parseNativePath(path: string): { providerName: string; rest: string } | undefined {
+  const match = /^\/native\/([^/?]+)(\/[^?]*)?/.exec(path);
+  if (!match) return undefined;
+  return { providerName: decodeURIComponent(match[1]), rest: match[2] ?? '/' };
+}
+
+export const forwardNative: Stage = async (context) => {
+  const { request, response, gateway } = context;
+  const url = new URL(request.url ?? '/', 'http://gateway');
+  const parsed = parseNativePath(url.pathname);
+  const provider = parsed && gateway.providers.get(parsed.providerName);
+  if (!parsed || !provider) throw new NotFoundError(`Unknown provider "${parsed?.providerName ?? ''}".`, 'provider_not_found');
+  context.responseHeaders['x-sluice-provider'] = provider.name;
+
+  const target = provider.nativeTarget();
+  const upstreamUrl = joinUrl(target.baseUrl, parsed.rest);
+  for (const [name, value] of url.searchParams) if (name !== 'key') upstreamUrl.searchParams.append(name, value);
+  for (const [name, value] of Object.entries(target.query ?? {})) {
+    if (!upstreamUrl.searchParams.has(name)) upstreamUrl.searchParams.set(name, value);
+  }
+  const hasBody = context.body !== undefined && context.body.length > 0;
+  const upstream = await sendUpstream({
+    provider: provider.name,
+    url: upstreamUrl,
+    method: (request.method ?? 'GET') as Dispatcher.HttpMethod,
+    headers: { ...forwardedHeaders(request.headers), ...target.headers },
+    body: hasBody ? context.body : null,
+    signal: context.abort.signal,
+    timeoutMs: requestTimeoutMs(context),
+    idleTimeoutMs: gateway.config.server.stream_idle_timeout_ms,
+  });
+
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(upstream.headers)) {
+    if (value !== undefined && !droppedResponseHeaders.has(name)) headers[name] = value;
+  }
+  response.writeHead(upstream.statusCode, { ...headers, ...baseHeaders(context) });
+  response.flushHeaders();
+  try {
+    // pipeline() applies back-pressure and destroys the upstream body if the client leaves.
+    await pipeline(upstream.body, response);
+  } catch (error) {
+    if (!context.abort.signal.aborted) context.logger.warn({ requestId: context.requestId, err: error }, 'native stream failed');
+    response.destroy();
+  }
+};
+
+/** The native route's outermost stage: errors in the provider's own error shape. */
+export const respondNative: Stage = async (context, next) => {
+  try {
+    await next();
+  } catch (error) {
+    if (!context.abort.signal.aborted) writeError(context, toGatewayError(error));
+  }
+};
