@@ -1,6 +1,6 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Dispatcher } from 'undici';
-import { ProviderResponseError, UpstreamTimeoutError, UpstreamUnavailableError } from '../errors/gateway-errors.js';
+import { GatewayError, ProviderResponseError, UpstreamTimeoutError, UpstreamUnavailableError } from '../errors/gateway-errors.js';
 
 /**
  * One keep-alive undici Pool per upstream origin. Measured here, `Pool.request` is the fastest
@@ -57,6 +57,7 @@ export async function sendUpstream(request: UpstreamRequest): Promise<UpstreamRe
 /** Maps undici/network failures; an abort caused by the caller is rethrown as is. */
 export function mapTransportError(provider: string, error: unknown, timeoutMs: number, signal?: AbortSignal): unknown {
   if (signal?.aborted) return signal.reason ?? error;
+  if (error instanceof GatewayError) return error;
   if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.ConnectTimeoutError) {
     return new UpstreamTimeoutError(provider, timeoutMs);
   }

@@ -1,0 +1,130 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { measureLatency, type LatencySummary } from './measure-latency.js';
+import { measureThroughput, type ThroughputSummary } from './measure-throughput.js';
+
+/**
+ * `npm run bench`: a zero-delay fake upstream, the gateway, and a load generator, each its own
+ * process on this machine; every figure through Sluice is reported against the upstream
+ * called directly in the same run. Options: SLUICE_BENCH_SECONDS (default 10),
+ * SLUICE_BENCH_REQUESTS (1-connection samples, default 3000).
+ */
+const seconds = Number(process.env.SLUICE_BENCH_SECONDS ?? 10);
+const samples = Number(process.env.SLUICE_BENCH_REQUESTS ?? 3000);
+const connections = 50;
+const distDirectory = fileURLToPath(new URL('..', import.meta.url));
+
+function startChild(args: string[], waitFor: (line: string) => string | undefined): Promise<{ child: ChildProcess; value: string }> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const value = waitFor(line);
+      if (value) resolve({ child, value });
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
+  });
+}
+
+function residentMegabytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kilobytes = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kilobytes / 1024;
+}
+
+async function withRssSampling<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; peakRss: number }> {
+  let peakRss = residentMegabytes(pid);
+  const timer = setInterval(() => (peakRss = Math.max(peakRss, residentMegabytes(pid))), 100);
+  try {
+    const result = await work();
+    return { result, peakRss };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const format = (value: number, digits = 2) => value.toFixed(digits);
+
+async function main(): Promise<void> {
+  const upstream = await startChild([join(distDirectory, 'bench/bench-upstream.js')], (line) => (line.startsWith('http') ? line : undefined));
+  const configDirectory = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
+  const configPath = join(configDirectory, 'sluice.yaml');
+  writeFileSync(
+    configPath,
+    `server: { host: 127.0.0.1, port: 0 }\nstorage: memory\nauth: { required: false }\nlogging: { level: info }\n` +
+      `providers:\n  bench: { type: openai, base_url: "${upstream.value}/v1", api_key: sk-bench }\n`,
+  );
+  const gateway = await startChild([join(distDirectory, 'cli/main.js'), 'start', '--config', configPath], (line) => {
+    try {
+      const record = JSON.parse(line) as { url?: string };
+      return record.url;
+    } catch {
+      return undefined;
+    }
+  });
+  const gatewayPid = gateway.child.pid!;
+  try {
+    const json = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello, who are you?' }] });
+    const viaGateway = (body: string) => body.replace('"gpt-4o-mini"', '"bench/gpt-4o-mini"');
+    const streaming = json.replace('{', '{"stream":true,');
+    const directUrl = `${upstream.value}/v1/chat/completions`;
+    const gatewayUrl = `${gateway.value}/v1/chat/completions`;
+
+    // Warm both paths (JIT, connection pools) before measuring.
+    await measureThroughput(gatewayUrl, viaGateway(json), connections, 2);
+    await measureThroughput(gatewayUrl, viaGateway(streaming), connections, 1);
+
+    const rows: Array<{ name: string; direct: ThroughputSummary; through: ThroughputSummary }> = [];
+    let peakRss = 0;
+    for (const [name, body] of [['JSON', json], ['streaming', streaming]] as const) {
+      const direct = await measureThroughput(directUrl, body, connections, seconds);
+      const sampled = await withRssSampling(gatewayPid, () => measureThroughput(gatewayUrl, viaGateway(body), connections, seconds));
+      peakRss = Math.max(peakRss, sampled.peakRss);
+      rows.push({ name, direct, through: sampled.result });
+    }
+
+    const latency: Array<{ name: string; direct: LatencySummary; through: LatencySummary }> = [];
+    for (const [name, body] of [['JSON', json], ['streaming', streaming]] as const) {
+      await measureLatency(upstream.value, '/v1/chat/completions', body, 300);
+      await measureLatency(gateway.value, '/v1/chat/completions', viaGateway(body), 300);
+      const direct = await measureLatency(upstream.value, '/v1/chat/completions', body, samples);
+      const through = await measureLatency(gateway.value, '/v1/chat/completions', viaGateway(body), samples);
+      latency.push({ name, direct, through });
+    }
+
+    const lines = [
+      `Sluice benchmark — ${new Date().toISOString()}, node ${process.version}, ${seconds}s per load run, ${samples} sequential samples`,
+      '',
+      `Throughput at ${connections} connections (autocannon):`,
+      '',
+      '| body | direct req/s | through Sluice req/s | ratio | direct p50/p99 ms | Sluice p50/p99 ms | errors |',
+      '|---|---|---|---|---|---|---|',
+      ...rows.map(({ name, direct, through }) =>
+        `| ${name} | ${format(direct.requestsPerSecond, 0)} | ${format(through.requestsPerSecond, 0)} | ${format((100 * through.requestsPerSecond) / direct.requestsPerSecond, 1)}% | ${direct.p50}/${direct.p99} | ${through.p50}/${through.p99} | ${through.errors + through.non2xx} |`,
+      ),
+      '',
+      'Latency at 1 connection (sequential requests, microsecond clock):',
+      '',
+      '| body | direct p50 / p99 ms | through Sluice p50 / p99 ms | added p50 / p99 ms | first byte added p50 ms |',
+      '|---|---|---|---|---|',
+      ...latency.map(({ name, direct, through }) =>
+        `| ${name} | ${format(direct.p50, 3)} / ${format(direct.p99, 3)} | ${format(through.p50, 3)} / ${format(through.p99, 3)} | ${format(through.p50 - direct.p50, 3)} / ${format(through.p99 - direct.p99, 3)} | ${format(through.firstByteP50 - direct.firstByteP50, 3)} |`,
+      ),
+      '',
+      `Gateway peak RSS under load: ${format(peakRss, 1)} MB`,
+    ];
+    console.log(lines.join('\n'));
+  } finally {
+    gateway.child.kill('SIGTERM');
+    upstream.child.kill('SIGTERM');
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
