@@ -1,5 +1,6 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Dispatcher } from 'undici';
+import { Cancellation, type CancelSignal } from './cancellation.js';
 import { GatewayError, ProviderResponseError, UpstreamTimeoutError, UpstreamUnavailableError } from '../errors/gateway-errors.js';
 
 /**
@@ -29,33 +30,59 @@ export interface UpstreamRequest {
   method?: Dispatcher.HttpMethod;
   headers: Record<string, string | string[]>;
   body?: string | Buffer | NodeJS.ReadableStream | null;
-  signal: AbortSignal;
+  signal: CancelSignal;
+  /** Time allowed until the response headers. */
   timeoutMs: number;
   idleTimeoutMs: number;
 }
 
 export type UpstreamResponse = Dispatcher.ResponseData;
 
-/** Sends a request upstream, mapping transport failures to gateway errors (502/504). */
+/**
+ * Sends a request upstream, mapping transport failures to gateway errors (502/504).
+ * The time-to-headers limit runs on a timer of its own: undici's headers timeout has a
+ * resolution of about a second, too coarse for sub-second route timeouts.
+ */
 export async function sendUpstream(request: UpstreamRequest): Promise<UpstreamResponse> {
-  const { url } = request;
+  const { url, signal: caller } = request;
+  if (caller.aborted) throw caller.reason;
+  const attempt = new Cancellation();
+  const forwardAbort = () => attempt.abort(caller.reason);
+  caller.once('abort', forwardAbort);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    attempt.abort(new UpstreamTimeoutError(request.provider, request.timeoutMs));
+  }, request.timeoutMs);
   try {
-    return await poolFor(url.origin).request({
+    const response = await poolFor(url.origin).request({
       path: url.pathname + url.search,
       method: request.method ?? 'POST',
       headers: request.headers,
       body: request.body as Dispatcher.DispatchOptions['body'],
-      signal: request.signal,
-      headersTimeout: request.timeoutMs,
+      signal: attempt,
+      headersTimeout: 0,
       bodyTimeout: request.idleTimeoutMs,
     });
+    // Past the headers, only the caller can cancel: hand its signal over to the body.
+    if (caller.aborted) response.body.destroy();
+    else {
+      const destroyBody = () => response.body.destroy();
+      caller.once('abort', destroyBody);
+      response.body.once('close', () => caller.removeListener('abort', destroyBody));
+    }
+    return response;
   } catch (error) {
-    throw mapTransportError(request.provider, error, request.timeoutMs, request.signal);
+    if (timedOut) throw new UpstreamTimeoutError(request.provider, request.timeoutMs);
+    throw mapTransportError(request.provider, error, request.timeoutMs, caller);
+  } finally {
+    clearTimeout(timer);
+    caller.removeListener('abort', forwardAbort);
   }
 }
 
 /** Maps undici/network failures; an abort caused by the caller is rethrown as is. */
-export function mapTransportError(provider: string, error: unknown, timeoutMs: number, signal?: AbortSignal): unknown {
+export function mapTransportError(provider: string, error: unknown, timeoutMs: number, signal?: CancelSignal): unknown {
   if (signal?.aborted) return signal.reason ?? error;
   if (error instanceof GatewayError) return error;
   if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.ConnectTimeoutError) {

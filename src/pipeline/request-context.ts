@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { Cancellation } from '../http/cancellation.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { ErrorDialect } from '../errors/render-error.js';
 import type { ResolvedTarget } from '../gateway/resolve-model.js';
@@ -27,7 +28,7 @@ export interface RequestContext {
   readonly dialect: ErrorDialect;
   readonly logger: Logger;
   /** Aborted when the client goes away: cancels the upstream call. */
-  readonly abort: AbortController;
+  readonly abort: Cancellation;
   /** Raw request body, once read. */
   body?: Buffer;
   chatRequest?: ChatCompletionRequest;

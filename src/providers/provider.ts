@@ -1,6 +1,7 @@
 import type { ChatCompletionRequest } from '../schema/chat-completion-request.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../schema/chat-completion-response.js';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../schema/embeddings.js';
+import type { CancelSignal } from '../http/cancellation.js';
 
 export type ProviderType = 'openai' | 'anthropic' | 'gemini' | 'azure-openai';
 
@@ -13,7 +14,7 @@ export interface ProviderCapabilities {
 /** Per-call context handed to an adapter by the pipeline. */
 export interface ProviderCall {
   /** Aborted when the client disconnects or the gateway gives up. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** Time allowed until the upstream's response headers (time to first byte). */
   timeoutMs: number;
   /** Time a stream may stay silent before it is cut. */

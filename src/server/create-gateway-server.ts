@@ -6,6 +6,7 @@ import { composeStages, type Stage } from '../pipeline/compose-stages.js';
 import type { Endpoint, RequestContext } from '../pipeline/request-context.js';
 import type { ErrorDialect } from '../errors/render-error.js';
 import { InternalError, MethodNotAllowedError, NotFoundError } from '../errors/gateway-errors.js';
+import { Cancellation } from '../http/cancellation.js';
 import { respond } from '../pipeline/stages/respond.js';
 import { authenticate } from '../pipeline/stages/authenticate.js';
 import { readBody } from '../pipeline/stages/read-body.js';
@@ -75,7 +76,7 @@ export function handleRequest(gateway: Gateway, request: IncomingMessage, respon
     return;
   }
   const endpoint = route.endpoint === 'health' ? 'models' : route.endpoint;
-  const abort = new AbortController();
+  const abort = new Cancellation();
   const context: RequestContext = {
     gateway,
     requestId,

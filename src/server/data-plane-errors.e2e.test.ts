@@ -94,7 +94,7 @@ test('upstream unreachable is 502, upstream slower than the timeout is 504', asy
   assertOpenAIError(await post({ ...hello, model: 'down/m' }), 502, 'upstream_unavailable');
   const started = Date.now();
   assertOpenAIError(await post({ ...hello, model: 'slow/m' }), 504, 'upstream_timeout');
-  assert.ok(Date.now() - started < 1_500, 'the timeout cut the wait');
+  assert.ok(Date.now() - started < 600, `the 150 ms timeout cut the wait (${Date.now() - started} ms)`);
   const perRequest = await post({ ...hello, model: 'down/m' }, { 'x-sluice-request-timeout': 'soon' });
   assertOpenAIError(perRequest, 400, 'invalid_header');
 });

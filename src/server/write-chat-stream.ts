@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { ChatCompletionChunk } from '../schema/chat-completion-response.js';
 import type { RequestContext } from '../pipeline/request-context.js';
@@ -27,7 +26,8 @@ export async function writeChatStream(context: RequestContext, chunks: AsyncIter
       if (!includeUsage && chunk.choices.length === 0 && chunk.usage) continue;
       if (context.timing.firstByteMs === undefined) context.timing.firstByteMs = performance.now() - context.startedAt;
       if (!response.write(`data: ${JSON.stringify(chunk)}\n\n`)) {
-        await once(response, 'drain', { signal: context.abort.signal });
+        await drained(context);
+        if (context.abort.aborted) return;
       }
     }
     response.end('data: [DONE]\n\n');
@@ -38,4 +38,18 @@ export async function writeChatStream(context: RequestContext, chunks: AsyncIter
     const event = { error: { message: gatewayError.message, type: gatewayError.type, code: gatewayError.code, param: null } };
     response.end(`data: ${JSON.stringify(event)}\n\n`);
   }
+}
+
+/** Resolves when the client has read what was written, or when it has gone away. */
+function drained(context: RequestContext): Promise<void> {
+  if (context.response.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      context.response.off('drain', done);
+      context.response.off('close', done);
+      resolve();
+    };
+    context.response.once('drain', done);
+    context.response.once('close', done);
+  });
 }

@@ -1,3 +1,4 @@
+import { Cancellation } from '../../http/cancellation.js';
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
@@ -34,7 +35,7 @@ function provider(overrides: Partial<ProviderConfig> = {}) {
 
 function call(overrides: Partial<ProviderCall> = {}): ProviderCall & { warnings: string[] } {
   const warnings: string[] = [];
-  return { signal: new AbortController().signal, timeoutMs: 5000, idleTimeoutMs: 5000, warn: (message) => warnings.push(message), warnings, ...overrides };
+  return { signal: new Cancellation(), timeoutMs: 5000, idleTimeoutMs: 5000, warn: (message) => warnings.push(message), warnings, ...overrides };
 }
 
 function request(body: Record<string, unknown>): ChatCompletionRequest {
@@ -260,7 +261,7 @@ test('a stream that goes silent longer than idleTimeoutMs fails with a 504', asy
 
 test('aborting the call ends the stream with the abort reason', async () => {
   fake.options.eventDelayMs = 50;
-  const controller = new AbortController();
+  const controller = new Cancellation();
   const stream = await provider().stream(request({ messages: [{ role: 'user', content: 'one two three four five six' }] }), call({ signal: controller.signal }));
   const reason = new Error('client went away');
   await assert.rejects(

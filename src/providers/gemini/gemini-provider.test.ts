@@ -1,3 +1,4 @@
+import { Cancellation } from '../../http/cancellation.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
@@ -31,7 +32,7 @@ const provider = () => createGeminiProvider('gemini', { type: 'gemini', api_key:
 
 function makeCall(overrides: Partial<ProviderCall> = {}): ProviderCall & { warnings: string[] } {
   const warnings: string[] = [];
-  return { signal: new AbortController().signal, timeoutMs: 5000, idleTimeoutMs: 5000, warn: (message) => warnings.push(message), warnings, ...overrides };
+  return { signal: new Cancellation(), timeoutMs: 5000, idleTimeoutMs: 5000, warn: (message) => warnings.push(message), warnings, ...overrides };
 }
 const chat = (input: Record<string, unknown>) => chatCompletionRequestSchema.parse({ model: 'gemini-2.5-flash', ...input }) as ChatCompletionRequest;
 
