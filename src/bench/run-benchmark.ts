@@ -11,7 +11,8 @@ import { measureThroughput, type ThroughputSummary } from './measure-throughput.
  * `npm run bench`: a zero-delay fake upstream, the gateway, and a load generator, each its own
  * process on this machine; every figure through Sluice is reported against the upstream
  * called directly in the same run. Options: SLUICE_BENCH_SECONDS (default 10),
- * SLUICE_BENCH_REQUESTS (1-connection samples, default 3000).
+ * SLUICE_BENCH_REQUESTS (1-connection samples, default 3000), SLUICE_BENCH_NODE_FLAGS (node
+ * flags for the gateway process, for experiments).
  */
 const seconds = Number(process.env.SLUICE_BENCH_SECONDS ?? 10);
 const samples = Number(process.env.SLUICE_BENCH_REQUESTS ?? 3000);
@@ -49,6 +50,19 @@ async function withRssSampling<T>(pid: number, work: () => Promise<T>): Promise<
 
 const format = (value: number, digits = 2) => value.toFixed(digits);
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
+}
+
+function medianOf(summaries: LatencySummary[]): LatencySummary {
+  return {
+    p50: median(summaries.map((summary) => summary.p50)),
+    p99: median(summaries.map((summary) => summary.p99)),
+    firstByteP50: median(summaries.map((summary) => summary.firstByteP50)),
+  };
+}
+
 async function main(): Promise<void> {
   const upstream = await startChild([join(distDirectory, 'bench/bench-upstream.js')], (line) => (line.startsWith('http') ? line : undefined));
   const configDirectory = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
@@ -58,7 +72,8 @@ async function main(): Promise<void> {
     `server: { host: 127.0.0.1, port: 0 }\nstorage: memory\nauth: { required: false }\nlogging: { level: info }\n` +
       `providers:\n  bench: { type: openai, base_url: "${upstream.value}/v1", api_key: sk-bench }\n`,
   );
-  const gateway = await startChild([join(distDirectory, 'cli/main.js'), 'start', '--config', configPath], (line) => {
+  const gatewayFlags = (process.env.SLUICE_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const gateway = await startChild([...gatewayFlags, join(distDirectory, 'cli/main.js'), 'start', '--config', configPath], (line) => {
     try {
       const record = JSON.parse(line) as { url?: string };
       return record.url;
@@ -67,6 +82,7 @@ async function main(): Promise<void> {
     }
   });
   const gatewayPid = gateway.child.pid!;
+  const reference = await startChild([join(distDirectory, 'bench/reference-proxy.js'), upstream.value], (line) => (line.startsWith('http') ? line : undefined));
   try {
     const json = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello, who are you?' }] });
     const viaGateway = (body: string) => body.replace('"gpt-4o-mini"', '"bench/gpt-4o-mini"');
@@ -80,6 +96,8 @@ async function main(): Promise<void> {
 
     const rows: Array<{ name: string; direct: ThroughputSummary; through: ThroughputSummary }> = [];
     let peakRss = 0;
+    await measureThroughput(`${reference.value}/v1/chat/completions`, json, connections, 1);
+    const referenceJson = await measureThroughput(`${reference.value}/v1/chat/completions`, json, connections, seconds);
     for (const [name, body] of [['JSON', json], ['streaming', streaming]] as const) {
       const direct = await measureThroughput(directUrl, body, connections, seconds);
       const sampled = await withRssSampling(gatewayPid, () => measureThroughput(gatewayUrl, viaGateway(body), connections, seconds));
@@ -87,13 +105,19 @@ async function main(): Promise<void> {
       rows.push({ name, direct, through: sampled.result });
     }
 
+    // Direct and through-Sluice samples alternate in blocks, so drift in this machine's speed
+    // (a shared VM) lands on both sides alike.
     const latency: Array<{ name: string; direct: LatencySummary; through: LatencySummary }> = [];
     for (const [name, body] of [['JSON', json], ['streaming', streaming]] as const) {
       await measureLatency(upstream.value, '/v1/chat/completions', body, 300);
       await measureLatency(gateway.value, '/v1/chat/completions', viaGateway(body), 300);
-      const direct = await measureLatency(upstream.value, '/v1/chat/completions', body, samples);
-      const through = await measureLatency(gateway.value, '/v1/chat/completions', viaGateway(body), samples);
-      latency.push({ name, direct, through });
+      const direct: LatencySummary[] = [];
+      const through: LatencySummary[] = [];
+      for (let round = 0; round < 6; round++) {
+        direct.push(await measureLatency(upstream.value, '/v1/chat/completions', body, Math.ceil(samples / 6)));
+        through.push(await measureLatency(gateway.value, '/v1/chat/completions', viaGateway(body), Math.ceil(samples / 6)));
+      }
+      latency.push({ name, direct: medianOf(direct), through: medianOf(through) });
     }
 
     const lines = [
@@ -107,7 +131,9 @@ async function main(): Promise<void> {
         `| ${name} | ${format(direct.requestsPerSecond, 0)} | ${format(through.requestsPerSecond, 0)} | ${format((100 * through.requestsPerSecond) / direct.requestsPerSecond, 1)}% | ${direct.p50}/${direct.p99} | ${through.p50}/${through.p99} | ${through.errors + through.non2xx} |`,
       ),
       '',
-      'Latency at 1 connection (sequential requests, microsecond clock):',
+      `Reference, a minimal node:http + undici JSON proxy (no validation, headers or streaming) in the same run: ${format(referenceJson.requestsPerSecond, 0)} req/s = ${format((100 * referenceJson.requestsPerSecond) / rows[0].direct.requestsPerSecond, 1)}% of direct; Sluice JSON = ${format((100 * rows[0].through.requestsPerSecond) / referenceJson.requestsPerSecond, 1)}% of the reference.`,
+      '',
+      'Latency at 1 connection (sequential requests, microsecond clock; median of 6 alternating blocks):',
       '',
       '| body | direct p50 / p99 ms | through Sluice p50 / p99 ms | added p50 / p99 ms | first byte added p50 ms |',
       '|---|---|---|---|---|',
@@ -120,6 +146,7 @@ async function main(): Promise<void> {
     console.log(lines.join('\n'));
   } finally {
     gateway.child.kill('SIGTERM');
+    reference.child.kill('SIGTERM');
     upstream.child.kill('SIGTERM');
   }
 }

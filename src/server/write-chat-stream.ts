@@ -7,7 +7,8 @@ import { baseHeaders } from './write-response.js';
 /**
  * Writes canonical chunks as OpenAI SSE, one write per chunk as it arrives, waiting for
  * 'drain' when the client reads slower than the upstream sends (back-pressure). The usage
- * chunk is passed on only when the client asked for it. An upstream failure mid-stream ends
+ * chunk is passed on only when the client asked for it. Chunks that arrive together are
+ * written together (one syscall instead of one per chunk). An upstream failure mid-stream ends
  * the stream with an OpenAI error event, which the official SDKs raise as an error.
  */
 export async function writeChatStream(context: RequestContext, chunks: AsyncIterable<ChatCompletionChunk>): Promise<void> {
@@ -21,10 +22,22 @@ export async function writeChatStream(context: RequestContext, chunks: AsyncIter
   });
   // Headers go out now: the client sees the stream open without waiting for the first token.
   response.flushHeaders();
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    response.uncork();
+  };
   try {
     for await (const chunk of chunks) {
       if (!includeUsage && chunk.choices.length === 0 && chunk.usage) continue;
       if (context.timing.firstByteMs === undefined) context.timing.firstByteMs = performance.now() - context.startedAt;
+      if (!corked) {
+        // Chunks parsed from one upstream read go out in one write: uncork runs once the
+        // microtasks that deliver them are done, so batching adds no delay.
+        corked = true;
+        response.cork();
+        process.nextTick(uncork);
+      }
       if (!response.write(`data: ${JSON.stringify(chunk)}\n\n`)) {
         await drained(context);
         if (context.abort.aborted) return;
