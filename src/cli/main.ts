@@ -75,6 +75,8 @@ async function start(values: { config?: string; port?: string; host?: string }):
   }
   if (values.host !== undefined) config.server.host = values.host;
   const running = await startGateway(config);
+  // A bug in one request's handling must not take every other request down with it.
+  process.on('unhandledRejection', (reason) => running.gateway.logger.error({ err: reason }, 'unhandled promise rejection'));
   running.gateway.logger.info({ url: running.url, config: path, providers: [...running.gateway.providers.keys()] }, 'sluice listening');
   const shutdown = (signal: string) => {
     running.gateway.logger.info({ signal }, 'shutting down');

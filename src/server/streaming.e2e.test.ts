@@ -72,3 +72,28 @@ test('a client that disconnects mid-stream aborts the upstream request', async (
   assert.equal(outcome, 'aborted');
   release();
 });
+
+test('a stream that stalls longer than stream_idle_timeout_ms is cut with an error event', async () => {
+  const stalling = await startFakeUpstreamServer(async (_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.write(chunk('only'));
+    // Never finishes: the gateway's idle timer must end it.
+  });
+  const local = await startTestGateway({ server: { stream_idle_timeout_ms: 500 }, providers: { stall: { type: 'openai', base_url: `${stalling.url}/v1` } } });
+  try {
+    const started = performance.now();
+    const response = await fetch(`${local.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'stall/m', stream: true, messages: [{ role: 'user', content: 'x' }] }),
+    });
+    const text = await response.text();
+    const elapsed = performance.now() - started;
+    assert.match(text, /"content":"only"/);
+    assert.match(text, /"code":"upstream_timeout"/);
+    assert.ok(elapsed < 3_000, `cut after ${elapsed} ms`);
+  } finally {
+    await local.close();
+    await stalling.close();
+  }
+});

@@ -17,8 +17,11 @@ export const respond: Stage = async (context, next) => {
     else if (result.kind === 'chat-stream') await writeChatStream(context, result.chunks);
     else writeJson(context, 200, matchEncoding(context, result.embeddings));
   } catch (error) {
-    if (context.abort.signal.aborted) return;
-    writeError(context, error);
+    if (!context.abort.signal.aborted) writeError(context, error);
+  } finally {
+    if (context.warnings.length > 0) {
+      context.logger.warn({ requestId: context.requestId, model: context.target?.qualifiedModel, warnings: context.warnings }, 'request parameters not supported by the provider');
+    }
   }
 };
 
