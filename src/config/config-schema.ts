@@ -27,6 +27,8 @@ export const providerConfigSchema = z.strictObject({
   timeout_ms: integer(1).optional(),
   /** Ask OpenAI-compatible upstreams for `stream_options.include_usage` (default true). */
   stream_usage: boolean.optional(),
+  /** Let callers use their own key for this provider (BYOK): `Authorization` with the gateway key in `x-sluice-key`. */
+  byok: boolean.optional(),
 });
 
 const targetSchema = z.strictObject({
@@ -52,6 +54,8 @@ const routeSchema = z.strictObject({
   timeout_ms: integer(1).optional(),
   cache: z.strictObject({ ttl: integer(0), max_bytes_per_entry: integer(1).optional() }).optional(),
   guardrails: z.array(z.string()).optional(),
+  /** Let callers use their own provider key on this route (BYOK), see providers.*.byok. */
+  byok: boolean.optional(),
 });
 
 const guardrailSchema = z.looseObject({
@@ -88,7 +92,15 @@ export const gatewayConfigSchema = z.strictObject({
   storage: storageSchema.default('sqlite:./.sluice/sluice.db'),
   redis: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
   admin: z.strictObject({ token: z.string().optional() }).prefault({}),
-  auth: z.strictObject({ required: boolean.default(true) }).prefault({}),
+  auth: z
+    .strictObject({
+      required: boolean.default(true),
+      /** How long a key look-up is reused; a revocation reaches other instances within it. */
+      key_cache_ttl_ms: integer(0).default(5_000),
+      /** Failed authentications allowed per client address and minute before 429. */
+      failed_attempts_per_minute: integer(1).default(30),
+    })
+    .prefault({}),
   providers: z.record(z.string().regex(/^[a-zA-Z0-9_-]+$/, 'provider names use letters, digits, - and _'), providerConfigSchema).default({}),
   routes: z.record(z.string().min(1), routeSchema).default({}),
   guardrails: z.record(z.string(), guardrailSchema).default({}),

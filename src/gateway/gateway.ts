@@ -2,29 +2,41 @@ import pino, { type Logger } from 'pino';
 import type { GatewayConfig } from '../config/config-schema.js';
 import type { Provider } from '../providers/provider.js';
 import { createProvider } from '../providers/create-provider.js';
-
-/** Verifies a gateway key; the key store provides one (absent: no keys exist). */
-export interface KeyVerifier {
-  verify(secret: string): Promise<{ keyId: string; teamId: string | null } | undefined>;
-}
+import type { Store } from '../store/store.js';
+import type { TenancyService } from '../tenancy/tenancy-service.js';
+import type { KeyVerifier } from '../tenancy/key-verifier.js';
+import { FailedAuthLimiter } from '../tenancy/failed-auth-limiter.js';
+import type { CredentialPool } from '../tenancy/credential-pool.js';
 
 /** The long-lived state every request shares. */
 export interface Gateway {
   readonly config: GatewayConfig;
   readonly providers: ReadonlyMap<string, Provider>;
   readonly logger: Logger;
-  keys?: KeyVerifier;
+  /** Durable state: teams, keys, credentials, audit log, settings. */
+  readonly store: Store;
+  readonly tenancy: TenancyService;
+  readonly keys: KeyVerifier;
+  readonly failedAuth: FailedAuthLimiter;
+  /** Provider credentials stored through the admin API, decrypted, by provider. */
+  readonly credentials: CredentialPool;
+  /** SHA-256 (hex) of the admin token: from the config, or generated at first start. */
+  readonly adminTokenHash: string;
 }
 
 export function createLogger(level: GatewayConfig['logging']['level']): Logger {
-  // Asynchronous writes keep logging off the request's critical path.
-  return pino({ level, base: undefined }, pino.destination({ dest: 1, sync: false }));
+  // Asynchronous writes keep logging off the request's critical path. Secrets never reach a
+  // log call; the redaction is a second line of defence.
+  return pino(
+    { level, base: undefined, redact: { paths: ['*.authorization', '*.api_key', '*.secret', '*["x-api-key"]'], censor: '[redacted]' } },
+    pino.destination({ dest: 1, sync: false }),
+  );
 }
 
-export function createGateway(config: GatewayConfig, options: { logger?: Logger } = {}): Gateway {
+export function createProviders(config: GatewayConfig): Map<string, Provider> {
   const providers = new Map<string, Provider>();
-  for (const [name, providerConfig] of Object.entries(config.providers)) {
-    providers.set(name, createProvider(name, providerConfig));
-  }
-  return { config, providers, logger: options.logger ?? createLogger(config.logging.level) };
+  for (const [name, providerConfig] of Object.entries(config.providers)) providers.set(name, createProvider(name, providerConfig));
+  return providers;
 }
+
+export { FailedAuthLimiter };

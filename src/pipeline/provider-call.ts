@@ -26,9 +26,24 @@ export function requestTimeoutMs(context: RequestContext): number {
   return context.target?.route?.config.timeout_ms ?? providerConfig?.timeout_ms ?? config.server.request_timeout_ms;
 }
 
+/**
+ * The credential for this call: the caller's own key where the route or provider allows BYOK,
+ * else a weighted pick among the configured and stored credentials.
+ */
+export function apiKeyFor(context: RequestContext, providerName: string): string | undefined {
+  const { config } = context.gateway;
+  if (context.callerProviderKey) {
+    const byok = context.target?.route?.config.byok ?? config.providers[providerName]?.byok ?? false;
+    if (byok) return context.callerProviderKey;
+    context.warnings.push('your own provider key was ignored: this route does not allow BYOK');
+  }
+  return context.gateway.credentials.pick(providerName);
+}
+
 export function providerCallFor(context: RequestContext): ProviderCall {
   return {
     signal: context.abort.signal,
+    apiKey: context.target ? apiKeyFor(context, context.target.provider.name) : undefined,
     timeoutMs: requestTimeoutMs(context),
     idleTimeoutMs: context.gateway.config.server.stream_idle_timeout_ms,
     warn: (message) => {

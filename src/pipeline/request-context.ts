@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Cancellation } from '../http/cancellation.js';
+import type { AuthenticatedKey } from '../tenancy/key-verifier.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { ErrorDialect } from '../errors/render-error.js';
 import type { ResolvedTarget } from '../gateway/resolve-model.js';
@@ -29,6 +30,10 @@ export interface RequestContext {
   readonly logger: Logger;
   /** Aborted when the client goes away: cancels the upstream call. */
   readonly abort: Cancellation;
+  /** The gateway key and its team; absent when `auth.required` is false. */
+  principal?: AuthenticatedKey;
+  /** The caller's own provider key (BYOK): `Authorization` when the gateway key came in `x-sluice-key`. */
+  callerProviderKey?: string;
   /** Raw request body, once read. */
   body?: Buffer;
   chatRequest?: ChatCompletionRequest;

@@ -19,6 +19,11 @@ export interface ProviderCall {
   timeoutMs: number;
   /** Time a stream may stay silent before it is cut. */
   idleTimeoutMs: number;
+  /**
+   * The provider credential for this call (a weighted pick among the configured and stored
+   * ones, or the caller's own key on a BYOK route). Undefined: the adapter's configured key.
+   */
+  apiKey?: string;
   /** Reports a parameter the provider cannot take (logged and sent in `x-sluice-warnings`). */
   warn(message: string): void;
 }
@@ -50,5 +55,6 @@ export interface Provider {
    */
   stream(request: ChatCompletionRequest, call: ProviderCall): Promise<AsyncIterable<ChatCompletionChunk>>;
   embed(request: EmbeddingsRequest, call: ProviderCall): Promise<EmbeddingsResponse>;
-  nativeTarget(): NativeTarget;
+  /** Where native requests go, carrying `apiKey` (or the configured key) as the credential. */
+  nativeTarget(apiKey?: string): NativeTarget;
 }

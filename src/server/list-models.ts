@@ -1,7 +1,8 @@
 import type { Stage } from '../pipeline/compose-stages.js';
+import { isModelAllowed } from '../tenancy/model-allow-list.js';
 import { writeJson } from './write-response.js';
 
-/** Routes, then each provider's configured models, in OpenAI's `GET /v1/models` shape. */
+/** Routes, then each provider's configured models the key may call, in OpenAI's `GET /v1/models` shape. */
 export const listModels: Stage = async (context) => {
   const { config } = context.gateway;
   const created = Math.floor(Date.now() / 1000);
@@ -12,5 +13,7 @@ export const listModels: Stage = async (context) => {
       data.push({ id: `${providerName}/${model}`, object: 'model', created, owned_by: providerName });
     }
   }
-  writeJson(context, 200, { object: 'list', data });
+  const principal = context.principal;
+  const visible = principal ? data.filter((model) => isModelAllowed(model.id, principal.team.allowed_models, principal.key.allowed_models)) : data;
+  writeJson(context, 200, { object: 'list', data: visible });
 };

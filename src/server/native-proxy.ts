@@ -4,7 +4,9 @@ import type { Dispatcher } from 'undici';
 import { NotFoundError, toGatewayError } from '../errors/gateway-errors.js';
 import { joinUrl, sendUpstream } from '../http/upstream-client.js';
 import type { Stage } from '../pipeline/compose-stages.js';
-import { requestTimeoutMs } from '../pipeline/provider-call.js';
+import { apiKeyFor, requestTimeoutMs } from '../pipeline/provider-call.js';
+import { assertModelAllowed } from '../pipeline/stages/authorize-model.js';
+import type { RequestContext } from '../pipeline/request-context.js';
 import { baseHeaders, writeError } from './write-response.js';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and the client's credentials never go upstream. */
@@ -30,6 +32,25 @@ export function parseNativePath(path: string): { providerName: string; rest: str
   return { providerName: decodeURIComponent(match[1]), rest: match[2] ?? '/' };
 }
 
+/**
+ * The model a native request calls, as `provider/model`, for the key's allow-list: from the
+ * JSON body (OpenAI, Anthropic), the Gemini path (`models/{model}:…`) or Azure's deployment
+ * path. Requests that name no model (listings) need the provider's wildcard, `provider/*`.
+ */
+function nativeModel(context: RequestContext, providerName: string, rest: string): string {
+  const pathModel = /\/models\/([^/:]+)/.exec(rest)?.[1] ?? /\/deployments\/([^/]+)/.exec(rest)?.[1];
+  if (pathModel) return `${providerName}/${decodeURIComponent(pathModel)}`;
+  if (context.body && context.body.length > 0 && context.body.length < 1_000_000) {
+    try {
+      const model = (JSON.parse(context.body.toString('utf8')) as { model?: unknown }).model;
+      if (typeof model === 'string' && model) return `${providerName}/${model}`;
+    } catch {
+      // Not JSON: the provider will answer it; the wildcard rule applies.
+    }
+  }
+  return `${providerName}/*`;
+}
+
 export const forwardNative: Stage = async (context) => {
   const { request, response, gateway } = context;
   const url = new URL(request.url ?? '/', 'http://gateway');
@@ -37,8 +58,9 @@ export const forwardNative: Stage = async (context) => {
   const provider = parsed && gateway.providers.get(parsed.providerName);
   if (!parsed || !provider) throw new NotFoundError(`Unknown provider "${parsed?.providerName ?? ''}".`, 'provider_not_found');
   context.responseHeaders['x-sluice-provider'] = provider.name;
+  if (context.principal) assertModelAllowed(context, nativeModel(context, provider.name, parsed.rest));
 
-  const target = provider.nativeTarget();
+  const target = provider.nativeTarget(apiKeyFor(context, provider.name));
   const upstreamUrl = joinUrl(target.baseUrl, parsed.rest);
   for (const [name, value] of url.searchParams) if (name !== 'key') upstreamUrl.searchParams.append(name, value);
   for (const [name, value] of Object.entries(target.query ?? {})) {

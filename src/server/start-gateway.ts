@@ -1,8 +1,16 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/config-schema.js';
-import { createGateway, type Gateway } from '../gateway/gateway.js';
+import { createLogger, createProviders, type Gateway } from '../gateway/gateway.js';
 import { closeUpstreamPools } from '../http/upstream-client.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import { CredentialCipher } from '../tenancy/credential-cipher.js';
+import { CredentialPool } from '../tenancy/credential-pool.js';
+import { FailedAuthLimiter } from '../tenancy/failed-auth-limiter.js';
+import { KeyVerifier } from '../tenancy/key-verifier.js';
+import { TenancyService } from '../tenancy/tenancy-service.js';
+import { resolveAdminTokenHash } from '../tenancy/admin-token.js';
 import { createGatewayServer } from './create-gateway-server.js';
 
 export interface RunningGateway {
@@ -12,8 +20,43 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-export async function startGateway(config: GatewayConfig, options: { logger?: Logger } = {}): Promise<RunningGateway> {
-  const gateway = createGateway(config, options);
+export interface GatewayOptions {
+  logger?: Logger;
+  /** An already open store (tests); otherwise `config.storage` is opened. */
+  store?: Store;
+  environment?: NodeJS.ProcessEnv;
+  /** Receives an admin token generated at first start (the CLI prints it once). */
+  announceAdminToken?: (token: string) => void;
+}
+
+/** Everything a gateway needs that is not a socket: providers, store, tenancy, credentials. */
+export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
+  const logger = options.logger ?? createLogger(config.logging.level);
+  const store = options.store ?? (await openStore(config.storage));
+  const cipher = CredentialCipher.fromEnvironment(options.environment ?? process.env);
+  const keys = new KeyVerifier(store, config.auth.key_cache_ttl_ms);
+  const tenancy = new TenancyService({ store, actor: 'admin-token', cipher, onKeyChanged: (keyId) => keys.invalidate(keyId) });
+  const configKeys = new Map<string, string>();
+  for (const [name, provider] of Object.entries(config.providers)) if (provider.api_key) configKeys.set(name, provider.api_key);
+  const credentials = new CredentialPool(store, cipher, configKeys, logger);
+  await credentials.load();
+  credentials.startRefreshing();
+  const adminTokenHash = await resolveAdminTokenHash(config.admin.token, store, options.announceAdminToken ?? (() => undefined));
+  return {
+    config,
+    providers: createProviders(config),
+    logger,
+    store,
+    tenancy,
+    keys,
+    failedAuth: new FailedAuthLimiter(config.auth.failed_attempts_per_minute),
+    credentials,
+    adminTokenHash,
+  };
+}
+
+export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
+  const gateway = await createGateway(config, options);
   const server = createGatewayServer(gateway);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -34,7 +77,9 @@ export async function startGateway(config: GatewayConfig, options: { logger?: Lo
         // In-flight streams get a moment to finish, then are cut.
         setTimeout(() => server.closeAllConnections(), 5_000).unref();
       });
+      gateway.credentials.stop();
       await closeUpstreamPools();
+      if (!options.store) await gateway.store.close();
     },
   };
 }

@@ -31,14 +31,16 @@ export function createAnthropicProvider(name: string, config: ProviderConfig): P
   const baseUrl = (config.base_url ?? anthropicDefaultBaseUrl).replace(/\/+$/, '');
   const messagesUrl = joinUrl(baseUrl, '/v1/messages');
   const anthropicVersion = config.anthropic_version ?? defaultAnthropicVersion;
-  const credentials: Record<string, string> = config.api_key ? { 'x-api-key': config.api_key } : {};
+  const credentials = (apiKey: string | undefined): Record<string, string> => {
+    const key = apiKey ?? config.api_key;
+    return key ? { 'x-api-key': key } : {};
+  };
   // Operator headers (anthropic-beta, …) may override the defaults but never the credential.
   const jsonHeaders = {
     'content-type': 'application/json',
     accept: 'application/json',
     'anthropic-version': anthropicVersion,
     ...config.headers,
-    ...credentials,
   };
   const streamHeaders = { ...jsonHeaders, accept: 'text/event-stream' };
 
@@ -51,7 +53,7 @@ export function createAnthropicProvider(name: string, config: ProviderConfig): P
       provider: name,
       url: messagesUrl,
       method: 'POST',
-      headers: stream ? streamHeaders : jsonHeaders,
+      headers: { ...(stream ? streamHeaders : jsonHeaders), ...credentials(call.apiKey) },
       body: JSON.stringify(body),
       signal: call.signal,
       timeoutMs: call.timeoutMs,
@@ -92,9 +94,9 @@ export function createAnthropicProvider(name: string, config: ProviderConfig): P
       throw new InvalidRequestError(`Provider "${name}" (anthropic) has no embeddings API.`, { code: 'unsupported_operation' });
     },
 
-    nativeTarget() {
+    nativeTarget(apiKey?: string) {
       // Only the credential: the native proxy forwards the client's own anthropic-version.
-      return { baseUrl, headers: { ...credentials } };
+      return { baseUrl, headers: credentials(apiKey) };
     },
   };
 }

@@ -13,8 +13,6 @@ export function createAzureOpenAIProvider(name: string, config: ProviderConfig):
   if (!config.base_url) throw new Error(`providers.${name}.base_url: required for azure-openai (https://NAME.openai.azure.com)`);
   const baseUrl = config.base_url.replace(/\/+$/, '');
   const apiVersion = config.api_version ?? azureDefaultApiVersion;
-  const credentials: Record<string, string> = config.api_key ? { 'api-key': config.api_key } : {};
-  const headers = { ...config.headers, ...credentials };
   return createOpenAICompatibleProvider(name, {
     type: 'azure-openai',
     urlFor(operation, deployment) {
@@ -22,8 +20,13 @@ export function createAzureOpenAIProvider(name: string, config: ProviderConfig):
       url.searchParams.set('api-version', apiVersion);
       return url;
     },
-    headers,
-    native: { baseUrl, headers, query: { 'api-version': apiVersion } },
+    headers: { ...config.headers },
+    credentialHeaders(apiKey): Record<string, string> {
+      const key = apiKey ?? config.api_key;
+      return key ? { 'api-key': key } : {};
+    },
+    baseUrl,
+    nativeQuery: { 'api-version': apiVersion },
     // Azure has supported stream_options.include_usage since api-version 2024-09-01-preview.
     streamUsage: config.stream_usage ?? true,
   });

@@ -22,8 +22,11 @@ type Method = 'generateContent' | 'streamGenerateContent' | 'batchEmbedContents'
 export function createGeminiProvider(name: string, config: ProviderConfig): Provider {
   const baseUrl = (config.base_url ?? defaultGeminiBaseUrl).replace(/\/+$/, '');
   // The key goes in a header, not `?key=`, so it never lands in URL logs.
-  const credentialHeaders: Record<string, string> = config.api_key ? { 'x-goog-api-key': config.api_key } : {};
-  const jsonHeaders = { ...config.headers, 'content-type': 'application/json', accept: 'application/json', ...credentialHeaders };
+  const credentialHeaders = (apiKey: string | undefined): Record<string, string> => {
+    const key = apiKey ?? config.api_key;
+    return key ? { 'x-goog-api-key': key } : {};
+  };
+  const jsonHeaders = { ...config.headers, 'content-type': 'application/json', accept: 'application/json' };
   const streamHeaders = { ...jsonHeaders, accept: 'text/event-stream' };
 
   async function post(method: Method, model: string, body: unknown, call: ProviderCall): Promise<UpstreamResponse> {
@@ -31,7 +34,7 @@ export function createGeminiProvider(name: string, config: ProviderConfig): Prov
     const response = await sendUpstream({
       provider: name,
       url: joinUrl(baseUrl, `/v1beta/${modelResource(model)}:${method}${stream ? '?alt=sse' : ''}`),
-      headers: stream ? streamHeaders : jsonHeaders,
+      headers: { ...(stream ? streamHeaders : jsonHeaders), ...credentialHeaders(call.apiKey) },
       body: JSON.stringify(body),
       signal: call.signal,
       timeoutMs: call.timeoutMs,
@@ -85,7 +88,7 @@ export function createGeminiProvider(name: string, config: ProviderConfig): Prov
       return convertEmbeddingsResponse(vectors, request);
     },
 
-    nativeTarget: () => ({ baseUrl, headers: { ...config.headers, ...credentialHeaders } }),
+    nativeTarget: (apiKey?: string) => ({ baseUrl, headers: { ...config.headers, ...credentialHeaders(apiKey) } }),
   };
 }
 

@@ -20,8 +20,12 @@ export interface OpenAICompatibleEndpoints {
   type: ProviderType;
   /** URL of an operation ('chat/completions' | 'embeddings') for a model. */
   urlFor(operation: 'chat/completions' | 'embeddings', model: string): URL;
+  /** Headers sent on every request, credentials excepted. */
   headers: Record<string, string>;
-  native: NativeTarget;
+  /** The credential headers for a key (the configured one when `apiKey` is undefined). */
+  credentialHeaders(apiKey: string | undefined): Record<string, string>;
+  baseUrl: string;
+  nativeQuery?: Record<string, string>;
   streamUsage: boolean;
 }
 
@@ -34,7 +38,7 @@ export function createOpenAICompatibleProvider(name: string, endpoints: OpenAICo
     const response = await sendUpstream({
       provider: name,
       url: endpoints.urlFor(operation, model),
-      headers: stream ? streamHeaders : jsonHeaders,
+      headers: { ...(stream ? streamHeaders : jsonHeaders), ...endpoints.credentialHeaders(call.apiKey) },
       body,
       signal: call.signal,
       timeoutMs: call.timeoutMs,
@@ -71,7 +75,11 @@ export function createOpenAICompatibleProvider(name: string, endpoints: OpenAICo
       return body;
     },
 
-    nativeTarget: () => endpoints.native,
+    nativeTarget: (apiKey) => ({
+      baseUrl: endpoints.baseUrl,
+      headers: { ...endpoints.headers, ...endpoints.credentialHeaders(apiKey) },
+      query: endpoints.nativeQuery,
+    }),
   };
 }
 

@@ -8,13 +8,15 @@ export const openAIDefaultBaseUrl = 'https://api.openai.com/v1';
 /** OpenAI, or any OpenAI-compatible server (vLLM, Ollama, Groq, Mistral, …) via `base_url`. */
 export function createOpenAIProvider(name: string, config: ProviderConfig): Provider {
   const baseUrl = (config.base_url ?? openAIDefaultBaseUrl).replace(/\/+$/, '');
-  const credentials: Record<string, string> = config.api_key ? { authorization: `Bearer ${config.api_key}` } : {};
-  const headers = { ...config.headers, ...credentials };
   return createOpenAICompatibleProvider(name, {
     type: 'openai',
     urlFor: (operation) => joinUrl(baseUrl, operation),
-    headers,
-    native: { baseUrl, headers },
+    headers: { ...config.headers },
+    credentialHeaders(apiKey): Record<string, string> {
+      const key = apiKey ?? config.api_key;
+      return key ? { authorization: `Bearer ${key}` } : {};
+    },
+    baseUrl,
     streamUsage: config.stream_usage ?? true,
   });
 }
