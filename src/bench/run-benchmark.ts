@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { measureLatency, type LatencySummary } from './measure-latency.js';
 import { measureThroughput, type ThroughputSummary } from './measure-throughput.js';
+import { measureAuthMicroseconds } from './measure-auth.js';
 
 /**
  * `npm run bench`: a zero-delay fake upstream, the gateway, and a load generator, each its own
@@ -120,6 +121,7 @@ async function main(): Promise<void> {
       latency.push({ name, direct: medianOf(direct), through: medianOf(through) });
     }
 
+    const authMicroseconds = await measureAuthMicroseconds();
     const lines = [
       `Sluice benchmark — ${new Date().toISOString()}, node ${process.version}, ${seconds}s per load run, ${samples} sequential samples`,
       '',
@@ -142,6 +144,7 @@ async function main(): Promise<void> {
       ),
       '',
       `Gateway peak RSS under load: ${format(peakRss, 1)} MB`,
+      `Authentication on a cached key (header, verify, allow-list; in-process): ${format(authMicroseconds, 2)} µs per request`,
     ];
     console.log(lines.join('\n'));
   } finally {

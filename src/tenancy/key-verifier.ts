@@ -1,6 +1,6 @@
 import type { Store } from '../store/store.js';
 import type { KeyRecord, TeamRecord } from '../store/store-records.js';
-import { hashSecret, secretMatchesHash } from './secret-keys.js';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 export interface AuthenticatedKey {
   key: KeyRecord;
@@ -12,7 +12,7 @@ export type VerifyResult =
   | { ok: false; reason: 'unknown' | 'expired' | 'disabled' };
 
 interface CacheEntry {
-  found: { key: KeyRecord; team: TeamRecord } | undefined;
+  found: { key: KeyRecord; team: TeamRecord; currentHash: Buffer; previousHash: Buffer | undefined } | undefined;
   /** Date.now() after which the entry is looked up again. */
   freshUntil: number;
 }
@@ -34,7 +34,8 @@ export class KeyVerifier {
   ) {}
 
   async verify(secret: string): Promise<VerifyResult> {
-    const hash = hashSecret(secret);
+    const digest = createHash('sha256').update(secret).digest();
+    const hash = digest.toString('hex');
     const now = this.now();
     let entry = this.cache.get(hash);
     if (!entry || entry.freshUntil <= now) {
@@ -46,17 +47,17 @@ export class KeyVerifier {
     if (!found) return { ok: false, reason: 'unknown' };
     const { key } = found;
     // The index look-up was by hash; confirm in constant time which secret matched.
-    const current = secretMatchesHash(secret, key.secret_hash);
+    const current = timingSafeEqual(digest, found.currentHash);
     const previousValid =
       !current &&
-      key.previous_secret_hash !== null &&
+      found.previousHash !== undefined &&
       key.previous_secret_expires_at !== null &&
       Date.parse(key.previous_secret_expires_at) > now &&
-      secretMatchesHash(secret, key.previous_secret_hash);
+      timingSafeEqual(digest, found.previousHash);
     if (!current && !previousValid) return { ok: false, reason: 'unknown' };
     if (key.disabled) return { ok: false, reason: 'disabled' };
     if (key.expires_at !== null && Date.parse(key.expires_at) <= now) return { ok: false, reason: 'expired' };
-    return { ok: true, principal: found };
+    return { ok: true, principal: { key: found.key, team: found.team } };
   }
 
   /** Drops every cached look-up of a key (after a change on this instance). */
@@ -64,10 +65,12 @@ export class KeyVerifier {
     for (const [hash, entry] of this.cache) if (entry.found?.key.id === keyId) this.cache.delete(hash);
   }
 
-  private async lookUp(hash: string): Promise<{ key: KeyRecord; team: TeamRecord } | undefined> {
+  private async lookUp(hash: string): Promise<CacheEntry['found']> {
     const key = await this.store.findKeyBySecretHash(hash);
     if (!key) return undefined;
     const team = await this.store.getTeam(key.team_id);
-    return team ? { key, team } : undefined;
+    if (!team) return undefined;
+    const previousHash = key.previous_secret_hash === null ? undefined : Buffer.from(key.previous_secret_hash, 'hex');
+    return { key, team, currentHash: Buffer.from(key.secret_hash, 'hex'), previousHash };
   }
 }
