@@ -13,16 +13,18 @@ import { readBody } from '../pipeline/stages/read-body.js';
 import { parseChatRequest } from '../pipeline/stages/parse-chat-request.js';
 import { parseEmbeddingsRequest } from '../pipeline/stages/parse-embeddings-request.js';
 import { resolveTarget } from '../pipeline/stages/resolve-target.js';
+import { authorizeModel } from '../pipeline/stages/authorize-model.js';
 import { callChatUpstream } from '../pipeline/stages/call-chat-upstream.js';
 import { callEmbeddingsUpstream } from '../pipeline/stages/call-embeddings-upstream.js';
 import { forwardNative, parseNativePath, respondNative } from './native-proxy.js';
 import { listModels } from './list-models.js';
 import { writeErrorOutsidePipeline, writeJson } from './write-response.js';
+import { handleAdminRequest, isAdminPath } from '../admin/admin-router.js';
 
 /** The data plane's pipelines, in the phases of DESIGN.md §2.3. */
 const pipelines: Record<Endpoint, (context: RequestContext) => Promise<void>> = {
-  chat: composeStages([respond, authenticate, readBody, parseChatRequest, resolveTarget, callChatUpstream]),
-  embeddings: composeStages([respond, authenticate, readBody, parseEmbeddingsRequest, resolveTarget, callEmbeddingsUpstream]),
+  chat: composeStages([respond, authenticate, readBody, parseChatRequest, authorizeModel, resolveTarget, callChatUpstream]),
+  embeddings: composeStages([respond, authenticate, readBody, parseEmbeddingsRequest, authorizeModel, resolveTarget, callEmbeddingsUpstream]),
   models: composeStages([respond, authenticate, listModels]),
   native: composeStages([respondNative, authenticate, readBody, forwardNative]),
 };
@@ -66,6 +68,10 @@ export function handleRequest(gateway: Gateway, request: IncomingMessage, respon
   const url = request.url ?? '/';
   const queryStart = url.indexOf('?');
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
+  if (isAdminPath(path)) {
+    handleAdminRequest(gateway, request, response);
+    return;
+  }
   const route = matchRoute(path);
   if (!route) {
     writeErrorOutsidePipeline(response, new NotFoundError(`No endpoint at ${path}.`, 'unknown_url'), 'openai', requestId);
