@@ -1,0 +1,75 @@
+import type { StoreMigration } from '../store-migration.js';
+
+/**
+ * PostgreSQL schema, oldest first. Append new entries with the next version; never edit a
+ * shipped one. Names are unqualified so the store's search_path picks the schema.
+ *
+ * Timestamps are `text`, not `timestamptz`: the services hand over ISO strings and must get
+ * back exactly what they stored (`timestamptz` would return a Date and drop the original form).
+ * ISO-8601 UTC strings still sort correctly as text. Arrays and objects are `jsonb`.
+ */
+export const postgresMigrations: readonly StoreMigration[] = [
+  {
+    version: 1,
+    name: 'teams, keys, credentials, audit log, settings',
+    sql: `
+      CREATE TABLE teams (
+        id             text PRIMARY KEY,
+        name           text NOT NULL CONSTRAINT teams_name_unique UNIQUE,
+        allowed_models jsonb,
+        limits         jsonb NOT NULL,
+        metadata       jsonb NOT NULL,
+        created_at     text NOT NULL,
+        updated_at     text NOT NULL
+      );
+
+      CREATE TABLE keys (
+        id                         text PRIMARY KEY,
+        team_id                    text NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+        name                       text NOT NULL,
+        secret_prefix              text NOT NULL,
+        secret_hash                text NOT NULL,
+        previous_secret_hash       text,
+        previous_secret_expires_at text,
+        allowed_models             jsonb,
+        expires_at                 text,
+        disabled                   boolean NOT NULL,
+        metadata                   jsonb NOT NULL,
+        limits                     jsonb NOT NULL,
+        created_at                 text NOT NULL,
+        updated_at                 text NOT NULL,
+        -- Its index starts with team_id, so it also serves the cascade and per-team listings.
+        CONSTRAINT keys_team_name_unique UNIQUE (team_id, name)
+      );
+      -- Every authenticated request looks a key up by hash, the previous one during rotation grace.
+      CREATE INDEX keys_secret_hash_index ON keys (secret_hash);
+      CREATE INDEX keys_previous_secret_hash_index ON keys (previous_secret_hash)
+        WHERE previous_secret_hash IS NOT NULL;
+
+      CREATE TABLE credentials (
+        id               text PRIMARY KEY,
+        provider         text NOT NULL,
+        name             text NOT NULL,
+        weight           double precision NOT NULL,
+        encrypted_secret text NOT NULL,
+        created_at       text NOT NULL,
+        CONSTRAINT credentials_provider_name_unique UNIQUE (provider, name)
+      );
+
+      CREATE TABLE audit_log (
+        id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at          text NOT NULL,
+        actor       text NOT NULL,
+        action      text NOT NULL,
+        target_type text NOT NULL,
+        target_id   text,
+        details     jsonb NOT NULL
+      );
+
+      CREATE TABLE settings (
+        name  text PRIMARY KEY,
+        value text NOT NULL
+      );
+    `,
+  },
+];

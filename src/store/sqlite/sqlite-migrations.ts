@@ -1,0 +1,74 @@
+import type { StoreMigration } from '../store-migration.js';
+
+/**
+ * SQLite schema, oldest first. Append new entries with the next version; never edit a shipped one.
+ *
+ * Conventions: timestamps are TEXT holding the ISO string exactly as the services gave it
+ * (ISO-8601 UTC strings also sort correctly as text); arrays and objects are JSON TEXT;
+ * booleans are INTEGER 0/1. Constraint names mirror the PostgreSQL ones.
+ */
+export const sqliteMigrations: readonly StoreMigration[] = [
+  {
+    version: 1,
+    name: 'teams, keys, credentials, audit log, settings',
+    sql: `
+      CREATE TABLE teams (
+        id             TEXT PRIMARY KEY,
+        name           TEXT NOT NULL CONSTRAINT teams_name_unique UNIQUE,
+        allowed_models TEXT,
+        limits         TEXT NOT NULL,
+        metadata       TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL
+      );
+
+      CREATE TABLE keys (
+        id                         TEXT PRIMARY KEY,
+        team_id                    TEXT NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+        name                       TEXT NOT NULL,
+        secret_prefix              TEXT NOT NULL,
+        secret_hash                TEXT NOT NULL,
+        previous_secret_hash       TEXT,
+        previous_secret_expires_at TEXT,
+        allowed_models             TEXT,
+        expires_at                 TEXT,
+        disabled                   INTEGER NOT NULL CHECK (disabled IN (0, 1)),
+        metadata                   TEXT NOT NULL,
+        limits                     TEXT NOT NULL,
+        created_at                 TEXT NOT NULL,
+        updated_at                 TEXT NOT NULL,
+        CONSTRAINT keys_team_name_unique UNIQUE (team_id, name)
+      );
+      -- Every authenticated request looks a key up by hash, the previous one during rotation grace.
+      CREATE INDEX keys_secret_hash_index ON keys (secret_hash);
+      CREATE INDEX keys_previous_secret_hash_index ON keys (previous_secret_hash)
+        WHERE previous_secret_hash IS NOT NULL;
+
+      CREATE TABLE credentials (
+        id               TEXT PRIMARY KEY,
+        provider         TEXT NOT NULL,
+        name             TEXT NOT NULL,
+        weight           REAL NOT NULL,
+        encrypted_secret TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        CONSTRAINT credentials_provider_name_unique UNIQUE (provider, name)
+      );
+
+      -- AUTOINCREMENT so an id is never reused after deletes: ids are paging cursors.
+      CREATE TABLE audit_log (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        at          TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        target_type TEXT NOT NULL,
+        target_id   TEXT,
+        details     TEXT NOT NULL
+      );
+
+      CREATE TABLE settings (
+        name  TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
+];

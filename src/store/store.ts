@@ -1,0 +1,54 @@
+import type { AuditRecord, CredentialRecord, KeyPatch, KeyRecord, TeamPatch, TeamRecord } from './store-records.js';
+
+/** A unique name (team name, key name within a team, credential name within a provider) is taken. */
+export class StoreConflictError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(message);
+    this.name = 'StoreConflictError';
+  }
+}
+
+/**
+ * Durable state behind one small interface with two implementations (DESIGN.md §2.5):
+ * SQLite embedded (`sqlite:PATH`, `memory`) and PostgreSQL shared (`postgres://…`).
+ * The same contract test suite runs against both.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Applies pending versioned migrations; idempotent and safe when instances start at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Throws StoreConflictError('name') when the name is taken. */
+  insertTeam(team: TeamRecord): Promise<void>;
+  getTeam(id: string): Promise<TeamRecord | undefined>;
+  getTeamByName(name: string): Promise<TeamRecord | undefined>;
+  listTeams(): Promise<TeamRecord[]>;
+  /** Undefined when no such team; StoreConflictError('name') on a taken name. */
+  updateTeam(id: string, patch: TeamPatch): Promise<TeamRecord | undefined>;
+  /** Deletes the team and its keys. False when no such team. */
+  deleteTeam(id: string): Promise<boolean>;
+
+  /** Throws StoreConflictError('name') when the team already has a key of that name. */
+  insertKey(key: KeyRecord): Promise<void>;
+  getKey(id: string): Promise<KeyRecord | undefined>;
+  /** The key whose current or previous secret hash is `hash` (the caller checks grace expiry). */
+  findKeyBySecretHash(hash: string): Promise<KeyRecord | undefined>;
+  listKeys(filter?: { teamId?: string }): Promise<KeyRecord[]>;
+  updateKey(id: string, patch: KeyPatch): Promise<KeyRecord | undefined>;
+  deleteKey(id: string): Promise<boolean>;
+
+  /** Throws StoreConflictError('name') when the provider already has a credential of that name. */
+  insertCredential(credential: CredentialRecord): Promise<void>;
+  getCredential(id: string): Promise<CredentialRecord | undefined>;
+  listCredentials(filter?: { provider?: string }): Promise<CredentialRecord[]>;
+  deleteCredential(id: string): Promise<boolean>;
+
+  appendAudit(entry: Omit<AuditRecord, 'id'>): Promise<AuditRecord>;
+  /** Newest first; `before` is an id for paging. */
+  listAudit(options?: { limit?: number; before?: number }): Promise<AuditRecord[]>;
+
+  getSetting(name: string): Promise<string | undefined>;
+  /** Sets a value only if none exists; true when this call set it (first instance wins). */
+  setSettingIfAbsent(name: string, value: string): Promise<boolean>;
+}
