@@ -9,11 +9,11 @@ export interface ThroughputSummary {
 }
 
 /** Closed-loop load at `connections` for `seconds`, by autocannon. */
-export async function measureThroughput(url: string, body: string, connections: number, seconds: number): Promise<ThroughputSummary> {
+export async function measureThroughput(url: string, body: string, connections: number, seconds: number, headers: Record<string, string> = {}): Promise<ThroughputSummary> {
   const result = await autocannon({
     url,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body,
     connections,
     duration: seconds,

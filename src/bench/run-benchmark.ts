@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { measureThroughput, type ThroughputSummary } from './measure-throughput.
 import { measureAuthMicroseconds } from './measure-auth.js';
 
 /**
- * `npm run bench`: a zero-delay fake upstream, the gateway, and a load generator, each its own
+ * `npm run bench`: a zero-delay fake upstream, the gateway (auth on, SQLite store), and a load generator, each its own
  * process on this machine; every figure through Sluice is reported against the upstream
  * called directly in the same run. Options: SLUICE_BENCH_SECONDS (default 10),
  * SLUICE_BENCH_REQUESTS (1-connection samples, default 3000), SLUICE_BENCH_NODE_FLAGS (node
@@ -70,9 +70,14 @@ async function main(): Promise<void> {
   const configPath = join(configDirectory, 'sluice.yaml');
   writeFileSync(
     configPath,
-    `server: { host: 127.0.0.1, port: 0 }\nstorage: memory\nauth: { required: false }\nlogging: { level: info }\n` +
+    `server: { host: 127.0.0.1, port: 0 }\nstorage: "sqlite:${join(configDirectory, 'sluice.db')}"\nauth: { required: true }\nadmin: { token: bench-admin-token }\nlogging: { level: info }\n` +
       `providers:\n  bench: { type: openai, base_url: "${upstream.value}/v1", api_key: sk-bench }\n`,
   );
+  // Auth is on, as in production: one team and key, made with the CLI in the gateway's store.
+  const cli = join(distDirectory, 'cli/main.js');
+  execFileSync(process.execPath, [cli, 'teams', 'create', 'bench', '--config', configPath]);
+  const created = JSON.parse(execFileSync(process.execPath, [cli, 'keys', 'create', '--team', 'bench', '--models', 'bench/*', '--json', '--config', configPath], { encoding: 'utf8' })) as { secret: string };
+  const authorization = { authorization: `Bearer ${created.secret}` };
   const gatewayFlags = (process.env.SLUICE_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   const gateway = await startChild([...gatewayFlags, join(distDirectory, 'cli/main.js'), 'start', '--config', configPath], (line) => {
     try {
@@ -92,8 +97,8 @@ async function main(): Promise<void> {
     const gatewayUrl = `${gateway.value}/v1/chat/completions`;
 
     // Warm both paths (JIT, connection pools) before measuring.
-    await measureThroughput(gatewayUrl, viaGateway(json), connections, 2);
-    await measureThroughput(gatewayUrl, viaGateway(streaming), connections, 1);
+    await measureThroughput(gatewayUrl, viaGateway(json), connections, 2, authorization);
+    await measureThroughput(gatewayUrl, viaGateway(streaming), connections, 1, authorization);
 
     const rows: Array<{ name: string; direct: ThroughputSummary; through: ThroughputSummary }> = [];
     let peakRss = 0;
@@ -101,7 +106,7 @@ async function main(): Promise<void> {
     const referenceJson = await measureThroughput(`${reference.value}/v1/chat/completions`, json, connections, seconds);
     for (const [name, body] of [['JSON', json], ['streaming', streaming]] as const) {
       const direct = await measureThroughput(directUrl, body, connections, seconds);
-      const sampled = await withRssSampling(gatewayPid, () => measureThroughput(gatewayUrl, viaGateway(body), connections, seconds));
+      const sampled = await withRssSampling(gatewayPid, () => measureThroughput(gatewayUrl, viaGateway(body), connections, seconds, authorization));
       peakRss = Math.max(peakRss, sampled.peakRss);
       rows.push({ name, direct, through: sampled.result });
     }
@@ -111,12 +116,12 @@ async function main(): Promise<void> {
     const latency: Array<{ name: string; direct: LatencySummary; through: LatencySummary }> = [];
     for (const [name, body] of [['JSON', json], ['streaming', streaming]] as const) {
       await measureLatency(upstream.value, '/v1/chat/completions', body, 300);
-      await measureLatency(gateway.value, '/v1/chat/completions', viaGateway(body), 300);
+      await measureLatency(gateway.value, '/v1/chat/completions', viaGateway(body), 300, authorization);
       const direct: LatencySummary[] = [];
       const through: LatencySummary[] = [];
       for (let round = 0; round < 6; round++) {
         direct.push(await measureLatency(upstream.value, '/v1/chat/completions', body, Math.ceil(samples / 6)));
-        through.push(await measureLatency(gateway.value, '/v1/chat/completions', viaGateway(body), Math.ceil(samples / 6)));
+        through.push(await measureLatency(gateway.value, '/v1/chat/completions', viaGateway(body), Math.ceil(samples / 6), authorization));
       }
       latency.push({ name, direct: medianOf(direct), through: medianOf(through) });
     }
