@@ -46,6 +46,11 @@ export interface RequestContext {
   result?: PipelineResult;
   /** Token usage reported by the provider, once known (for a stream: at its end). */
   usage?: Usage;
+  /**
+   * Called once the response is complete (JSON written, stream ended, or failed), with the
+   * error if any: where usage, limits and logs settle what a stream's usage was.
+   */
+  readonly finishers: Array<(error: unknown) => void | Promise<void>>;
   timing: {
     /** ms from arrival until the upstream's response headers. */
     upstreamHeadersMs?: number;

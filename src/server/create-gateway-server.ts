@@ -95,6 +95,7 @@ export function handleRequest(gateway: Gateway, request: IncomingMessage, respon
     abort,
     warnings: [],
     responseHeaders: {},
+    finishers: [],
     timing: {},
   };
   // A client that goes away before the answer is complete cancels the upstream call.

@@ -8,6 +8,7 @@ import { apiKeyFor, requestTimeoutMs } from '../pipeline/provider-call.js';
 import { assertModelAllowed } from '../pipeline/stages/authorize-model.js';
 import type { RequestContext } from '../pipeline/request-context.js';
 import { baseHeaders, writeError } from './write-response.js';
+import { runFinishers } from '../pipeline/stages/respond.js';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and the client's credentials never go upstream. */
 const droppedRequestHeaders = new Set([
@@ -95,9 +96,13 @@ export const forwardNative: Stage = async (context) => {
 
 /** The native route's outermost stage: errors in the provider's own error shape. */
 export const respondNative: Stage = async (context, next) => {
+  let failure: unknown;
   try {
     await next();
   } catch (error) {
+    failure = error;
     if (!context.abort.signal.aborted) writeError(context, toGatewayError(error));
+  } finally {
+    await runFinishers(context, failure);
   }
 };

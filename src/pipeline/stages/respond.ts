@@ -9,6 +9,7 @@ import type { RequestContext } from '../request-context.js';
  * error it threw, in the client's format. Nothing else writes to the response.
  */
 export const respond: Stage = async (context, next) => {
+  let failure: unknown;
   try {
     await next();
     const { result } = context;
@@ -17,8 +18,10 @@ export const respond: Stage = async (context, next) => {
     else if (result.kind === 'chat-stream') await writeChatStream(context, result.chunks);
     else writeJson(context, 200, matchEncoding(context, result.embeddings));
   } catch (error) {
+    failure = error;
     if (!context.abort.signal.aborted) writeError(context, error);
   } finally {
+    await runFinishers(context, failure);
     if (context.warnings.length > 0) {
       context.logger.warn({ requestId: context.requestId, model: context.target?.qualifiedModel, warnings: context.warnings }, 'request parameters not supported by the provider');
     }
@@ -36,4 +39,15 @@ function matchEncoding(context: RequestContext, response: EmbeddingsResponse): E
     return item;
   });
   return { ...response, data };
+}
+
+/** A finisher's failure is logged, never turned into a second response. */
+export async function runFinishers(context: RequestContext, failure: unknown): Promise<void> {
+  for (const finisher of context.finishers) {
+    try {
+      await finisher(failure);
+    } catch (error) {
+      context.logger.error({ requestId: context.requestId, err: error }, 'request finisher failed');
+    }
+  }
 }
