@@ -22,6 +22,8 @@ const expected: Record<string, string[]> = {
   '/keys/{id}/rotate': ['post'],
   '/credentials': ['get', 'post'],
   '/credentials/{id}': ['delete'],
+  '/usage': ['get'],
+  '/usage/budgets': ['get'],
   '/audit': ['get'],
   '/health': ['get'],
   '/routes': ['get'],

@@ -5,6 +5,7 @@ import { buildOpenApiDocument } from './openapi-document.js';
 import { openApiResponse } from './response-schemas.js';
 import { statusRoutes } from './status-routes.js';
 import { teamRoutes } from './team-routes.js';
+import { usageRoutes } from '../usage/usage-admin-routes.js';
 
 let openApiDocument: Record<string, unknown> | undefined;
 
@@ -28,4 +29,4 @@ const openApiRoute: AdminRoute = {
 };
 
 /** Every admin endpoint, in the order openapi.json lists them. */
-export const adminRoutes: readonly AdminRoute[] = [...teamRoutes, ...keyRoutes, ...credentialRoutes, ...statusRoutes, openApiRoute];
+export const adminRoutes: readonly AdminRoute[] = [...teamRoutes, ...keyRoutes, ...credentialRoutes, ...usageRoutes, ...statusRoutes, openApiRoute];

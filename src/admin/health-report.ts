@@ -30,8 +30,7 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 
 /**
  * The store's reachability (probed with the credential listing, which the provider section needs
- * anyway) and each configured provider. Provider entries are the place where circuit-breaker
- * state belongs once routing has breakers.
+ * anyway), each configured provider, and the circuit breakers of the routes' targets.
  */
 export async function buildHealthReport(gateway: Gateway, requestId: string): Promise<HealthReport> {
   const started = performance.now();
@@ -53,5 +52,17 @@ export async function buildHealthReport(gateway: Gateway, requestId: string): Pr
     config_key: Boolean(provider.api_key),
     stored_credentials: storedByProvider.get(name) ?? 0,
   }));
-  return { status: store.status === 'ok' ? 'ok' : 'degraded', store, providers };
+  const targets = (await gateway.router.health()).map((target) => ({
+    target: target.target,
+    routes: target.routes,
+    state: target.state,
+    consecutive_failures: target.consecutiveFailures,
+    window_requests: target.windowRequests,
+    error_rate: target.errorRate,
+    until: target.until === null ? null : new Date(target.until).toISOString(),
+    latency_ms: target.latencyMs,
+  }));
+  const breakers = { store: gateway.router.breakers.kind, targets };
+  const breakerOpen = targets.some((target) => target.state !== 'closed');
+  return { status: store.status === 'ok' && !breakerOpen ? 'ok' : 'degraded', store, providers, breakers };
 }

@@ -103,16 +103,47 @@ export const healthResponse = z.object({
       stored_credentials: z.number().int(),
     }),
   ),
+  breakers: z
+    .object({
+      store: z.enum(['memory', 'redis']).describe('Where breaker state lives: this instance, or shared through Redis'),
+      targets: z.array(
+        z.object({
+          target: z.string().describe('provider/model'),
+          routes: z.array(z.string()),
+          state: z.enum(['closed', 'open', 'half_open']),
+          consecutive_failures: z.number().int(),
+          window_requests: z.number().describe('Requests over the breaker window (sliding estimate)'),
+          error_rate: z.number().describe('Failure share over the breaker window'),
+          until: z.string().nullable().describe('open: when a probe may go; half_open: when the probe lease ends'),
+          latency_ms: z.number().nullable().describe("This instance's recent average latency"),
+        }),
+      ),
+    })
+    .describe('Circuit breakers of the routes\' targets; `status` is degraded while one is open'),
 });
 
 export const routeResponse = z.object({
   name: z.string(),
   strategy: z.string(),
-  targets: z.array(z.object({ model: z.string(), weight: z.number().optional(), params: z.record(z.string(), z.unknown()).optional() })),
+  targets: z.array(
+    z.object({
+      model: z.string(),
+      weight: z.number().optional(),
+      percent: z.number().optional(),
+      params: z.record(z.string(), z.unknown()).optional(),
+      when: z.record(z.string(), z.unknown()).optional(),
+      context_window: z.number().optional(),
+    }),
+  ),
   retry: z.record(z.string(), z.unknown()).optional(),
+  breaker: z.union([z.literal(false), z.record(z.string(), z.unknown())]).optional(),
+  fallback_on_context_window: z.boolean().optional(),
+  fallback_on_content_filter: z.boolean().optional(),
   timeout_ms: z.number().optional(),
+  stream_idle_timeout_ms: z.number().optional(),
   cache: z.record(z.string(), z.unknown()).optional(),
   guardrails: z.array(z.string()).optional(),
+  limits: z.record(z.string(), z.unknown()).optional().describe('Limits shared by every caller of the route (rpm, tpm, max_parallel, budget_usd, …)'),
 });
 
 /** `{ "data": [...] }`, the shape of every list but the audit log's. */

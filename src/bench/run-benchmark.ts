@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { measureLatency, type LatencySummary } from './measure-latency.js';
 import { measureThroughput, type ThroughputSummary } from './measure-throughput.js';
 import { measureAuthMicroseconds } from './measure-auth.js';
+import { formatFailover, measureFailover } from './measure-failover.js';
 
 /**
  * `npm run bench`: a zero-delay fake upstream, the gateway (auth on, SQLite store), and a load generator, each its own
@@ -152,6 +153,8 @@ async function main(): Promise<void> {
       `Authentication on a cached key (header, verify, allow-list; in-process): ${format(authMicroseconds, 2)} µs per request`,
     ];
     console.log(lines.join('\n'));
+    // Issue 5's target: a failing target behind a route costs clients nothing once its breaker is open.
+    console.log(['', ...formatFailover(await measureFailover({ samples, seconds: Math.min(seconds, 5) }))].join('\n'));
   } finally {
     gateway.child.kill('SIGTERM');
     reference.child.kill('SIGTERM');

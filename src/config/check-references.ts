@@ -1,4 +1,6 @@
 import type { GatewayConfig } from './config-schema.js';
+import { checkRouteStrategy } from '../routing/check-route-config.js';
+import { checkGuardrailReferences } from '../guardrails/check-guardrail-references.js';
 
 /** Checks what a schema cannot: names that must refer to other parts of the config. */
 export function checkReferences(config: GatewayConfig): string[] {
@@ -16,12 +18,14 @@ export function checkReferences(config: GatewayConfig): string[] {
       const problem = checkTargetModel(config, target.model, routeName);
       if (problem) problems.push(`routes.${routeName}.targets[${index}].model: ${problem}`);
     });
+    problems.push(...checkRouteStrategy(config, routeName));
     route.guardrails?.forEach((guardrail, index) => {
       if (!config.guardrails[guardrail]) {
         problems.push(`routes.${routeName}.guardrails[${index}]: unknown guardrail "${guardrail}"`);
       }
     });
   }
+  problems.push(...checkGuardrailReferences(config));
   for (const model of Object.keys(config.pricing)) {
     const provider = model.split('/')[0];
     if (!model.includes('/') || !config.providers[provider]) {

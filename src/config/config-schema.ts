@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { stickyFieldSchema, whenSchema } from '../routing/condition-schema.js';
+import { limitsConfigSchema, scopeLimitsSchema } from '../limits/limit-config.js';
+import { guardrailPolicySchema } from '../guardrails/guardrail-config-schema.js';
 
 /** Integers may arrive as strings after `${VAR}` interpolation. */
 const integer = (min: number) =>
@@ -32,36 +35,70 @@ export const providerConfigSchema = z.strictObject({
 });
 
 const targetSchema = z.strictObject({
+  /** `provider/model`, or the name of another route (nesting). */
   model: z.string().min(1),
+  /** loadbalance: relative share of first picks (default 1; 0 = only as a fallback). */
   weight: z.number().min(0).optional(),
+  /** split: percent of traffic sent here first; a split route's targets add up to 100. */
+  percent: z.number().min(0).max(100).optional(),
   /** Parameters merged into the request for this target (e.g. max_tokens). */
   params: z.record(z.string(), z.unknown()).optional(),
+  /** conditional: chosen when every condition holds; the target without `when` is the default. */
+  when: whenSchema.optional(),
+  /** Tokens the model accepts: a context-window error moves on to a target with a larger one. */
+  context_window: integer(1).optional(),
 });
 
 const retryOn = z.union([z.number().int().min(400).max(599), z.literal('timeout'), z.literal('connection')]);
 
+export const retrySchema = z.strictObject({
+  /** Attempts per target (1 = no retry); `x-sluice-max-attempts` overrides it per request. */
+  attempts: integer(1).pipe(z.number().max(10)).default(1),
+  backoff: z.enum(['constant', 'linear', 'exponential']).default('exponential'),
+  base_ms: integer(0).default(200),
+  /** Longest wait between two attempts, jitter included. */
+  max_ms: integer(0).default(10_000),
+  /** Each wait is spread by ± this fraction, so clients that failed together retry apart. */
+  jitter: z.number().min(0).max(1).default(0.2),
+  /** A `retry-after` longer than this moves on to the next target instead of waiting. */
+  max_retry_after_ms: integer(0).default(30_000),
+  on: z.array(retryOn).default([429, 500, 502, 503, 504, 'timeout', 'connection']),
+});
+
+export const breakerSchema = z.strictObject({
+  /** Consecutive failures (429, 5xx, timeout, connection) that open the breaker. */
+  failures: integer(1).default(5),
+  /** Failure share over `window_ms` that opens it (0 = off), once `min_requests` were seen. */
+  error_rate: z.number().min(0).max(1).default(0.5),
+  window_ms: integer(1000).default(60_000),
+  min_requests: integer(1).default(20),
+  /** Time an open breaker skips its target before one probe request is let through. */
+  cooldown_ms: integer(1).default(30_000),
+});
+
 const routeSchema = z.strictObject({
-  strategy: z.enum(['fallback', 'loadbalance', 'latency', 'cost', 'conditional']).default('fallback'),
+  strategy: z.enum(['fallback', 'loadbalance', 'latency', 'cost', 'conditional', 'split']).default('fallback'),
   targets: z.array(targetSchema).min(1),
-  retry: z
-    .strictObject({
-      attempts: integer(1).default(1),
-      backoff: z.enum(['constant', 'linear', 'exponential']).default('exponential'),
-      base_ms: integer(0).default(200),
-      on: z.array(retryOn).default([429, 500, 502, 503, 504, 'timeout']),
-    })
-    .optional(),
+  retry: retrySchema.optional(),
+  /** Circuit breakers of this route's targets; on with the defaults unless `false`. */
+  breaker: z.union([z.literal(false), breakerSchema]).optional(),
+  /** latency: EWMA smoothing of observed latencies, and the share of requests that explore. */
+  latency: z.strictObject({ smoothing: z.number().gt(0).max(1).default(0.3), exploration: z.number().min(0).max(1).default(0.1) }).optional(),
+  /** split: the fact that keeps a caller on one side (hashed); random per request when unset. */
+  sticky: stickyFieldSchema.optional(),
+  /** On a context-window error, move on to a target with a larger `context_window`. */
+  fallback_on_context_window: boolean.default(true),
+  /** On a content-policy refusal (error or `finish_reason: content_filter`), move on. */
+  fallback_on_content_filter: boolean.default(false),
   timeout_ms: integer(1).optional(),
+  /** A stream silent for longer than this is cut with an error event (default: server's). */
+  stream_idle_timeout_ms: integer(1).optional(),
   cache: z.strictObject({ ttl: integer(0), max_bytes_per_entry: integer(1).optional() }).optional(),
   guardrails: z.array(z.string()).optional(),
   /** Let callers use their own provider key on this route (BYOK), see providers.*.byok. */
   byok: boolean.optional(),
-});
-
-const guardrailSchema = z.looseObject({
-  type: z.enum(['pii', 'prompt_injection', 'secrets', 'regex', 'moderation', 'webhook']),
-  action: z.enum(['block', 'redact', 'warn', 'log']).optional(),
-  apply_to: z.array(z.enum(['request', 'response'])).optional(),
+  /** Limits shared by every caller of this route (rpm, tpm, max_parallel, budget_usd, …). */
+  limits: scopeLimitsSchema.optional(),
 });
 
 const priceSchema = z.strictObject({
@@ -103,8 +140,11 @@ export const gatewayConfigSchema = z.strictObject({
     .prefault({}),
   providers: z.record(z.string().regex(/^[a-zA-Z0-9_-]+$/, 'provider names use letters, digits, - and _'), providerConfigSchema).default({}),
   routes: z.record(z.string().min(1), routeSchema).default({}),
-  guardrails: z.record(z.string(), guardrailSchema).default({}),
+  /** Named guardrail policies (src/guardrails/guardrail-config-schema.ts); names are listed in metadata, so no commas. */
+  guardrails: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'guardrail names use letters, digits, ., - and _'), guardrailPolicySchema).default({}),
   pricing: z.record(z.string(), priceSchema).default({}),
+  /** Gateway-wide limits and how limits are enforced (src/limits/limit-config.ts). */
+  limits: limitsConfigSchema,
   logging: z
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
     .prefault({}),
@@ -114,3 +154,5 @@ export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 export type RouteConfig = z.infer<typeof routeSchema>;
 export type RouteTarget = z.infer<typeof targetSchema>;
+export type RetryConfig = z.infer<typeof retrySchema>;
+export type BreakerConfig = z.infer<typeof breakerSchema>;

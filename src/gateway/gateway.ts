@@ -7,6 +7,9 @@ import type { TenancyService } from '../tenancy/tenancy-service.js';
 import type { KeyVerifier } from '../tenancy/key-verifier.js';
 import { FailedAuthLimiter } from '../tenancy/failed-auth-limiter.js';
 import type { CredentialPool } from '../tenancy/credential-pool.js';
+import type { LimitService } from '../limits/limit-service.js';
+import type { UsageService } from '../usage/usage-service.js';
+import type { Router } from '../routing/router.js';
 
 /** The long-lived state every request shares. */
 export interface Gateway {
@@ -22,6 +25,12 @@ export interface Gateway {
   readonly credentials: CredentialPool;
   /** SHA-256 (hex) of the admin token: from the config, or generated at first start. */
   readonly adminTokenHash: string;
+  /** Rate limits, in-flight limits and budgets of keys, teams, routes and the gateway. */
+  readonly limits: LimitService;
+  /** Prices and the batched writer of usage totals. */
+  readonly usage: UsageService;
+  /** Route planning, retries, circuit breakers and latency tracking. */
+  readonly router: Router;
 }
 
 export function createLogger(level: GatewayConfig['logging']['level']): Logger {

@@ -9,11 +9,13 @@ export interface ResolvedTarget {
   /** `provider/model` as clients and logs name it. */
   qualifiedModel: string;
   route?: { name: string; config: RouteConfig; target: RouteTarget };
+  /** Per-target parameters merged along nested routes (outer first); else `route.target.params`. */
+  params?: Record<string, unknown>;
 }
 
 /**
  * `model` is a route name or `provider/model`. A route's first target is used here; the
- * routing strategies choose among targets in their own module.
+ * route planner (src/routing/plan-route.ts) orders all of them by the route's strategy.
  */
 export function resolveModel(model: string, config: GatewayConfig, providers: ReadonlyMap<string, Provider>): ResolvedTarget {
   const route = config.routes[model];

@@ -1,6 +1,8 @@
 import { InvalidRequestError } from '../errors/gateway-errors.js';
 import type { ProviderCall } from '../providers/provider.js';
 import type { RequestContext } from './request-context.js';
+import type { GatewayConfig } from '../config/config-schema.js';
+import type { ResolvedTarget } from '../gateway/resolve-model.js';
 
 /** Largest accepted `x-sluice-request-timeout`: one hour. */
 const maximumTimeoutMs = 3_600_000;
@@ -26,6 +28,11 @@ export function requestTimeoutMs(context: RequestContext): number {
   return context.target?.route?.config.timeout_ms ?? providerConfig?.timeout_ms ?? config.server.request_timeout_ms;
 }
 
+/** Whether a caller's own provider key goes to this target: the route's `byok`, else the provider's. */
+export function allowsCallerKey(config: GatewayConfig, route: ResolvedTarget['route'], providerName: string): boolean {
+  return route?.config.byok ?? config.providers[providerName]?.byok ?? false;
+}
+
 /**
  * The credential for this call: the caller's own key where the route or provider allows BYOK,
  * else a weighted pick among the configured and stored credentials.
@@ -33,9 +40,10 @@ export function requestTimeoutMs(context: RequestContext): number {
 export function apiKeyFor(context: RequestContext, providerName: string): string | undefined {
   const { config } = context.gateway;
   if (context.callerProviderKey) {
-    const byok = context.target?.route?.config.byok ?? config.providers[providerName]?.byok ?? false;
-    if (byok) return context.callerProviderKey;
-    context.warnings.push('your own provider key was ignored: this route does not allow BYOK');
+    if (allowsCallerKey(config, context.target?.route, providerName)) return context.callerProviderKey;
+    const warning = 'your own provider key was ignored: this route does not allow BYOK';
+    // Once per request, however many attempts and targets the route makes.
+    if (!context.warnings.includes(warning)) context.warnings.push(warning);
   }
   return context.gateway.credentials.pick(providerName);
 }
@@ -45,9 +53,9 @@ export function providerCallFor(context: RequestContext): ProviderCall {
     signal: context.abort.signal,
     apiKey: context.target ? apiKeyFor(context, context.target.provider.name) : undefined,
     timeoutMs: requestTimeoutMs(context),
-    idleTimeoutMs: context.gateway.config.server.stream_idle_timeout_ms,
+    idleTimeoutMs: context.target?.route?.config.stream_idle_timeout_ms ?? context.gateway.config.server.stream_idle_timeout_ms,
     warn: (message) => {
-      context.warnings.push(message);
+      if (!context.warnings.includes(message)) context.warnings.push(message);
     },
   };
 }

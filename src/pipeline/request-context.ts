@@ -8,6 +8,10 @@ import type { ResolvedTarget } from '../gateway/resolve-model.js';
 import type { ChatCompletionRequest } from '../schema/chat-completion-request.js';
 import type { ChatCompletion, ChatCompletionChunk, Usage } from '../schema/chat-completion-response.js';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../schema/embeddings.js';
+import type { RequestCost } from '../usage/price-table.js';
+import type { AttemptRecord } from '../routing/attempt-record.js';
+import type { RoutePlan } from '../routing/plan-route.js';
+import type { GuardrailState } from '../guardrails/guardrail-policy.js';
 
 export type Endpoint = 'chat' | 'embeddings' | 'models' | 'native';
 
@@ -38,14 +42,25 @@ export interface RequestContext {
   body?: Buffer;
   chatRequest?: ChatCompletionRequest;
   embeddingsRequest?: EmbeddingsRequest;
+  /** The target being called, or the one that answered (the route executor moves it along). */
   target?: ResolvedTarget;
+  /** The route's targets in the order they will be tried (set by the resolve-target stage). */
+  routePlan?: RoutePlan;
+  /** Every upstream attempt (target, status, latency, error), for the log. */
+  readonly attempts: AttemptRecord[];
   /** Parameters a provider could not take, and other notes for the client and the log. */
   readonly warnings: string[];
   /** Extra response headers set by stages. */
   readonly responseHeaders: Record<string, string>;
   result?: PipelineResult;
+  /** Guardrail policies in force and their verdicts (for the header and the request log). */
+  guardrails?: GuardrailState;
   /** Token usage reported by the provider, once known (for a stream: at its end). */
   usage?: Usage;
+  /** True when the provider reported no usage and `usage` was estimated with a tokenizer. */
+  usageEstimated?: boolean;
+  /** The request's cost once settled (usage phase); null when its price is unknown. */
+  cost?: RequestCost | null;
   /**
    * Called once the response is complete (JSON written, stream ended, or failed), with the
    * error if any: where usage, limits and logs settle what a stream's usage was.

@@ -20,13 +20,18 @@ import { forwardNative, parseNativePath, respondNative } from './native-proxy.js
 import { listModels } from './list-models.js';
 import { writeErrorOutsidePipeline, writeJson } from './write-response.js';
 import { handleAdminRequest, isAdminPath } from '../admin/admin-router.js';
+import { enforceLimits } from '../limits/enforce-limits-stage.js';
+import { meterUsage } from '../usage/meter-usage-stage.js';
+import { guardRequest } from '../guardrails/guard-request-stage.js';
+import { guardResponse } from '../guardrails/guard-response-stage.js';
 
 /** The data plane's pipelines, in the phases of DESIGN.md §2.3. */
 const pipelines: Record<Endpoint, (context: RequestContext) => Promise<void>> = {
-  chat: composeStages([respond, authenticate, readBody, parseChatRequest, authorizeModel, resolveTarget, callChatUpstream]),
-  embeddings: composeStages([respond, authenticate, readBody, parseEmbeddingsRequest, authorizeModel, resolveTarget, callEmbeddingsUpstream]),
+  // Guardrails sit before any cache stage: a blocked prompt is never looked up, and cached answers are checked too.
+  chat: composeStages([respond, authenticate, readBody, parseChatRequest, authorizeModel, enforceLimits, guardRequest, guardResponse, meterUsage, resolveTarget, callChatUpstream]),
+  embeddings: composeStages([respond, authenticate, readBody, parseEmbeddingsRequest, authorizeModel, enforceLimits, meterUsage, resolveTarget, callEmbeddingsUpstream]),
   models: composeStages([respond, authenticate, listModels]),
-  native: composeStages([respondNative, authenticate, readBody, forwardNative]),
+  native: composeStages([respondNative, authenticate, readBody, enforceLimits, forwardNative]),
 };
 
 const healthStage: Stage = async (context) => {
@@ -95,6 +100,7 @@ export function handleRequest(gateway: Gateway, request: IncomingMessage, respon
     abort,
     warnings: [],
     responseHeaders: {},
+    attempts: [],
     finishers: [],
     timing: {},
   };

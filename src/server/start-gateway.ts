@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/config-schema.js';
+import type { Provider } from '../providers/provider.js';
 import { createLogger, createProviders, type Gateway } from '../gateway/gateway.js';
 import { closeUpstreamPools } from '../http/upstream-client.js';
 import { openStore } from '../store/open-store.js';
@@ -12,6 +13,10 @@ import { KeyVerifier } from '../tenancy/key-verifier.js';
 import { TenancyService } from '../tenancy/tenancy-service.js';
 import { resolveAdminTokenHash } from '../tenancy/admin-token.js';
 import { createGatewayServer } from './create-gateway-server.js';
+import { startLimits } from '../limits/start-limits.js';
+import { UsageService } from '../usage/usage-service.js';
+import { createRouter, type Router } from '../routing/router.js';
+import { priceTableLookup } from '../routing/price-table-lookup.js';
 
 export interface RunningGateway {
   gateway: Gateway;
@@ -27,6 +32,8 @@ export interface GatewayOptions {
   environment?: NodeJS.ProcessEnv;
   /** Receives an admin token generated at first start (the CLI prints it once). */
   announceAdminToken?: (token: string) => void;
+  /** A router with injected clock, randomness or breaker store (tests). */
+  router?: (config: GatewayConfig, providers: ReadonlyMap<string, Provider>) => Router;
 }
 
 /** Everything a gateway needs that is not a socket: providers, store, tenancy, credentials. */
@@ -42,9 +49,13 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   await credentials.load();
   credentials.startRefreshing();
   const adminTokenHash = await resolveAdminTokenHash(config.admin.token, store, options.announceAdminToken ?? (() => undefined));
+  const limits = await startLimits(config, store, logger);
+  const usage = new UsageService(config, store, logger);
+  const providers = createProviders(config);
   return {
     config,
-    providers: createProviders(config),
+    providers,
+    router: options.router ? options.router(config, providers) : createRouter(config, providers, logger, priceTableLookup(usage.prices)),
     logger,
     store,
     tenancy,
@@ -52,6 +63,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     failedAuth: new FailedAuthLimiter(config.auth.failed_attempts_per_minute),
     credentials,
     adminTokenHash,
+    limits,
+    usage,
   };
 }
 
@@ -78,6 +91,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         setTimeout(() => server.closeAllConnections(), 5_000).unref();
       });
       gateway.credentials.stop();
+      // Usage still pending reaches the store before it closes.
+      await gateway.usage.close();
+      await gateway.limits.close();
+      await gateway.router.close();
       await closeUpstreamPools();
       if (!options.store) await gateway.store.close();
     },

@@ -1,4 +1,5 @@
 import type { AuditRecord, CredentialRecord, KeyPatch, KeyRecord, TeamPatch, TeamRecord } from './store-records.js';
+import type { UsageQuery, UsageRow, UsageTotals } from '../usage/usage-records.js';
 
 /** A unique name (team name, key name within a team, credential name within a provider) is taken. */
 export class StoreConflictError extends Error {
@@ -51,4 +52,9 @@ export interface Store {
   getSetting(name: string): Promise<string | undefined>;
   /** Sets a value only if none exists; true when this call set it (first instance wins). */
   setSettingIfAbsent(name: string, value: string): Promise<boolean>;
+
+  /** Adds to the daily usage totals (src/usage/usage-records.ts); each group at most once per call. */
+  addUsage(rows: readonly UsageRow[]): Promise<void>;
+  /** Sums of the daily usage totals over a day range, grouped as asked. */
+  queryUsage(query: UsageQuery): Promise<UsageTotals[]>;
 }

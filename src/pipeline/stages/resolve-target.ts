@@ -1,14 +1,18 @@
-import { resolveModel } from '../../gateway/resolve-model.js';
+import { NotFoundError } from '../../errors/gateway-errors.js';
+import { planRequest, setRoutingHeaders } from '../../routing/run-route.js';
 import type { Stage } from '../compose-stages.js';
 
-/** Finds the provider and upstream model for the requested model or route. */
+/**
+ * Plans the targets for the requested model or route, in the order the route's strategy will
+ * try them. `context.target` is the first of them until the upstream stage moves it along.
+ */
 export const resolveTarget: Stage = async (context, next) => {
   const model = context.chatRequest?.model ?? context.embeddingsRequest?.model;
   if (model === undefined) throw new Error('resolveTarget runs after a request was parsed');
-  const target = resolveModel(model, context.gateway.config, context.gateway.providers);
-  context.target = target;
-  context.responseHeaders['x-sluice-provider'] = target.provider.name;
-  context.responseHeaders['x-sluice-model'] = target.qualifiedModel;
-  if (target.route) context.responseHeaders['x-sluice-route'] = target.route.name;
+  const plan = planRequest(context, model);
+  if (plan.targets.length === 0) throw new NotFoundError(`The route "${model}" has no target for this request.`, 'model_not_found', 'model');
+  context.routePlan = plan;
+  context.target = plan.targets[0].target;
+  setRoutingHeaders(context, plan);
   await next();
 };

@@ -72,4 +72,33 @@ export const postgresMigrations: readonly StoreMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'usage: daily totals per key, team, route, provider and model',
+    // No foreign keys: usage history outlives deleted keys and teams. '' stands for "none".
+    sql: `
+      CREATE TABLE usage_daily (
+        day                text NOT NULL,
+        key_id             text NOT NULL,
+        team_id            text NOT NULL,
+        route              text NOT NULL,
+        provider           text NOT NULL,
+        model              text NOT NULL,
+        requests           bigint NOT NULL,
+        prompt_tokens      bigint NOT NULL,
+        completion_tokens  bigint NOT NULL,
+        total_tokens       bigint NOT NULL,
+        cached_tokens      bigint NOT NULL,
+        cache_write_tokens bigint NOT NULL,
+        reasoning_tokens   bigint NOT NULL,
+        cost_usd           double precision NOT NULL,
+        unpriced_requests  bigint NOT NULL,
+        estimated_requests bigint NOT NULL,
+        PRIMARY KEY (day, key_id, team_id, route, provider, model)
+      );
+      -- The primary key serves day ranges; these serve one key's or team's spend.
+      CREATE INDEX usage_daily_key_index ON usage_daily (key_id, day);
+      CREATE INDEX usage_daily_team_index ON usage_daily (team_id, day);
+    `,
+  },
 ];

@@ -6,6 +6,8 @@ import { assertMigrationsOrdered, pendingMigrations, type StoreMigration } from 
 import { keyPatchFields, patchEntries, teamPatchFields } from '../store-patches.js';
 import { postgresMigrations } from './postgres-migrations.js';
 import * as rows from './postgres-rows.js';
+import type { UsageQuery, UsageRow, UsageTotals } from '../../usage/usage-records.js';
+import { addPostgresUsage, queryPostgresUsage } from '../../usage/postgres-usage.js';
 
 type Row = Record<string, unknown>;
 
@@ -246,6 +248,14 @@ export class PostgresStore implements Store {
       [name, value],
     );
     return result.rowCount === 1;
+  }
+
+  async addUsage(usage: readonly UsageRow[]): Promise<void> {
+    await addPostgresUsage(this.pool, usage);
+  }
+
+  async queryUsage(query: UsageQuery): Promise<UsageTotals[]> {
+    return queryPostgresUsage(this.pool, query);
   }
 
   private async one(sql: string, values: unknown[]): Promise<Row | undefined> {

@@ -71,4 +71,33 @@ export const sqliteMigrations: readonly StoreMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'usage: daily totals per key, team, route, provider and model',
+    // No foreign keys: usage history outlives deleted keys and teams. '' stands for "none".
+    sql: `
+      CREATE TABLE usage_daily (
+        day                TEXT NOT NULL,
+        key_id             TEXT NOT NULL,
+        team_id            TEXT NOT NULL,
+        route              TEXT NOT NULL,
+        provider           TEXT NOT NULL,
+        model              TEXT NOT NULL,
+        requests           INTEGER NOT NULL,
+        prompt_tokens      INTEGER NOT NULL,
+        completion_tokens  INTEGER NOT NULL,
+        total_tokens       INTEGER NOT NULL,
+        cached_tokens      INTEGER NOT NULL,
+        cache_write_tokens INTEGER NOT NULL,
+        reasoning_tokens   INTEGER NOT NULL,
+        cost_usd           REAL NOT NULL,
+        unpriced_requests  INTEGER NOT NULL,
+        estimated_requests INTEGER NOT NULL,
+        PRIMARY KEY (day, key_id, team_id, route, provider, model)
+      );
+      -- The primary key serves day ranges; these serve one key's or team's spend.
+      CREATE INDEX usage_daily_key_index ON usage_daily (key_id, day);
+      CREATE INDEX usage_daily_team_index ON usage_daily (team_id, day);
+    `,
+  },
 ];

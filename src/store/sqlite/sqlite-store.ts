@@ -8,6 +8,8 @@ import { definedPatch, keyPatchFields, teamPatchFields } from '../store-patches.
 import { assertMigrationsOrdered, pendingMigrations, type StoreMigration } from '../store-migration.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
 import * as rows from './sqlite-rows.js';
+import type { UsageQuery, UsageRow, UsageTotals } from '../../usage/usage-records.js';
+import { addSqliteUsage, querySqliteUsage } from '../../usage/sqlite-usage.js';
 
 type Row = Record<string, unknown>;
 
@@ -284,6 +286,14 @@ export class SqliteStore implements Store {
 
   async setSettingIfAbsent(name: string, value: string): Promise<boolean> {
     return this.statements.setSettingIfAbsent.run(name, value).changes === 1;
+  }
+
+  async addUsage(usage: readonly UsageRow[]): Promise<void> {
+    addSqliteUsage(this.db, usage);
+  }
+
+  async queryUsage(query: UsageQuery): Promise<UsageTotals[]> {
+    return querySqliteUsage(this.db, query);
   }
 
   /**

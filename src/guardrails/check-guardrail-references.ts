@@ -1,0 +1,25 @@
+import type { GatewayConfig } from '../config/config-schema.js';
+
+/**
+ * What the guardrail schema cannot check alone: that a moderation or judge `route` names a
+ * route or a configured provider, and that no policy asks for a detector this build lacks.
+ */
+export function checkGuardrailReferences(config: GatewayConfig): string[] {
+  const problems: string[] = [];
+  for (const [name, policy] of Object.entries(config.guardrails)) {
+    if (policy.type === 'moderation' || policy.type === 'llm_judge') {
+      const route = policy.route;
+      const provider = route.includes('/') ? route.slice(0, route.indexOf('/')) : undefined;
+      if (!config.routes[route] && (!provider || !config.providers[provider] || route.endsWith('/'))) {
+        problems.push(`guardrails.${name}.route: expected a route name or "provider/model" with a configured provider, got "${route}"`);
+      }
+      if (policy.type === 'moderation' && !config.routes[route] && provider && config.providers[provider] && config.providers[provider].type !== 'openai') {
+        problems.push(`guardrails.${name}.route: moderation needs a provider speaking OpenAI's /moderations (type openai)`);
+      }
+    }
+    if (policy.type === 'classifier') {
+      problems.push(`guardrails.${name}.type: the local ONNX classifier is not included in this build; use prompt_injection or llm_judge`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,4 @@
+import { describeBreakerContract } from './breaker-store-contract.js';
+import { MemoryBreakerStore } from './breaker-store.js';
+
+describeBreakerContract('memory', async () => new MemoryBreakerStore());
