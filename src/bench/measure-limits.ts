@@ -37,8 +37,10 @@ function scopes(index: number): LimitScope[] {
   ];
 }
 
+const prefix = `sluice:bench:${process.pid}:`;
+
 async function measure(backend: LimitBackend, calls: number, warmup: number): Promise<LimitsTiming> {
-  const config = validateConfig({ limits: { redis_prefix: `sluice:bench:${process.pid}:` } });
+  const config = validateConfig({ limits: { redis_prefix: prefix } });
   const service = new LimitService(backend, config, pino({ level: 'silent' }));
   const acquire = new Float64Array(calls);
   const total = new Float64Array(calls);
@@ -55,6 +57,8 @@ async function measure(backend: LimitBackend, calls: number, warmup: number): Pr
       }
     }
   } finally {
+    // The benchmark's spend counters would otherwise stay in Redis until the month ends.
+    if (backend instanceof RedisLimitBackend) await deleteKeys(backend, prefix);
     await service.close();
   }
   acquire.sort();
@@ -67,6 +71,15 @@ async function measure(backend: LimitBackend, calls: number, warmup: number): Pr
     totalP50: percentile(total, 0.5),
     totalP99: percentile(total, 0.99),
   };
+}
+
+async function deleteKeys(backend: RedisLimitBackend, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await backend.client.scan(cursor, 'MATCH', `${pattern}*`, 'COUNT', 1000);
+    if (keys.length > 0) await backend.client.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
 }
 
 /** Memory always; Redis when REDIS_URL (default redis://127.0.0.1:6379) answers. */

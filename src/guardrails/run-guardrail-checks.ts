@@ -112,8 +112,9 @@ async function callWithTimeout(context: RequestContext, policy: GuardrailPolicy,
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const error = new GuardrailTimeoutError(policy.name, policy.timeoutMs);
-      cancellation.abort(error);
+      // Settle first: a detector that answers "not flagged" when cancelled must not win the race.
       reject(error);
+      cancellation.abort(error);
     }, policy.timeoutMs);
   });
   try {
