@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Gateway } from '../gateway/gateway.js';
+import type { AdminStream } from './write-admin-stream.js';
 
 export type AdminMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -20,6 +21,8 @@ export interface AdminCall {
 export interface AdminResult {
   status: number;
   body: unknown;
+  /** When set, written as a stream instead of `body` as JSON (log exports). */
+  stream?: AdminStream;
 }
 
 /**

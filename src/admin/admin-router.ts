@@ -7,6 +7,7 @@ import { writeAdminError, writeAdminJson } from './admin-response.js';
 import { compilePath, matchSegments, type AdminRoute } from './admin-route.js';
 import { adminRoutes } from './admin-routes.js';
 import { readJsonBody } from './read-json-body.js';
+import { writeAdminStream } from './write-admin-stream.js';
 
 export const adminPathPrefix = '/admin/api/v1';
 
@@ -73,7 +74,8 @@ async function serve(gateway: Gateway, request: IncomingMessage, response: Serve
     request.resume();
   }
   const result = await route.handle({ gateway, requestId, params, query, body });
-  writeAdminJson(response, requestId, result.status, result.body);
+  if (result.stream) await writeAdminStream(response, requestId, result.status, result.stream);
+  else writeAdminJson(response, requestId, result.status, result.body);
 }
 
 /**

@@ -6,6 +6,8 @@ import { openApiResponse } from './response-schemas.js';
 import { statusRoutes } from './status-routes.js';
 import { teamRoutes } from './team-routes.js';
 import { usageRoutes } from '../usage/usage-admin-routes.js';
+import { cacheRoutes } from '../cache/cache-admin-routes.js';
+import { logRoutes } from '../observability/log-admin-routes.js';
 
 let openApiDocument: Record<string, unknown> | undefined;
 
@@ -29,4 +31,4 @@ const openApiRoute: AdminRoute = {
 };
 
 /** Every admin endpoint, in the order openapi.json lists them. */
-export const adminRoutes: readonly AdminRoute[] = [...teamRoutes, ...keyRoutes, ...credentialRoutes, ...usageRoutes, ...statusRoutes, openApiRoute];
+export const adminRoutes: readonly AdminRoute[] = [...teamRoutes, ...keyRoutes, ...credentialRoutes, ...usageRoutes, ...logRoutes, ...cacheRoutes, ...statusRoutes, openApiRoute];

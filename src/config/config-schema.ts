@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { metricsConfigSchema, requestLogConfigSchema } from '../observability/request-log-config.js';
 import { stickyFieldSchema, whenSchema } from '../routing/condition-schema.js';
 import { limitsConfigSchema, scopeLimitsSchema } from '../limits/limit-config.js';
 import { guardrailPolicySchema } from '../guardrails/guardrail-config-schema.js';
+import { cacheConfigSchema } from '../cache/cache-config.js';
 
 /** Integers may arrive as strings after `${VAR}` interpolation. */
 const integer = (min: number) =>
@@ -145,9 +147,15 @@ export const gatewayConfigSchema = z.strictObject({
   pricing: z.record(z.string(), priceSchema).default({}),
   /** Gateway-wide limits and how limits are enforced (src/limits/limit-config.ts). */
   limits: limitsConfigSchema,
+  /** Response cache backend, sharing scope and size (src/cache/cache-config.ts); per-route TTLs are in routes.*.cache. */
+  cache: cacheConfigSchema,
   logging: z
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
     .prefault({}),
+  /** The per-request log (src/observability/request-log-config.ts). */
+  request_log: requestLogConfigSchema,
+  /** `/metrics` (src/observability/request-log-config.ts). */
+  metrics: metricsConfigSchema,
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -10,6 +10,9 @@ import type { CredentialPool } from '../tenancy/credential-pool.js';
 import type { LimitService } from '../limits/limit-service.js';
 import type { UsageService } from '../usage/usage-service.js';
 import type { Router } from '../routing/router.js';
+import type { RequestLogService } from '../observability/request-log-service.js';
+import type { GatewayMetrics } from '../observability/gateway-metrics.js';
+import type { ResponseCache } from '../cache/response-cache.js';
 
 /** The long-lived state every request shares. */
 export interface Gateway {
@@ -31,6 +34,12 @@ export interface Gateway {
   readonly usage: UsageService;
   /** Route planning, retries, circuit breakers and latency tracking. */
   readonly router: Router;
+  /** The per-request log and its batched writer (src/observability/). */
+  readonly logs: RequestLogService;
+  /** Prometheus metrics served at `/metrics`. */
+  readonly metrics: GatewayMetrics;
+  /** Exact-match response cache (src/cache/). */
+  readonly cache: ResponseCache;
 }
 
 export function createLogger(level: GatewayConfig['logging']['level']): Logger {

@@ -1,5 +1,6 @@
 import { InvalidRequestError } from '../errors/gateway-errors.js';
 import type { ProviderCall } from '../providers/provider.js';
+import { upstreamTraceHeaders } from '../observability/trace-context.js';
 import type { RequestContext } from './request-context.js';
 import type { GatewayConfig } from '../config/config-schema.js';
 import type { ResolvedTarget } from '../gateway/resolve-model.js';
@@ -57,5 +58,6 @@ export function providerCallFor(context: RequestContext): ProviderCall {
     warn: (message) => {
       if (!context.warnings.includes(message)) context.warnings.push(message);
     },
+    traceHeaders: upstreamTraceHeaders(context),
   };
 }

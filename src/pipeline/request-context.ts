@@ -59,6 +59,10 @@ export interface RequestContext {
   usage?: Usage;
   /** True when the provider reported no usage and `usage` was estimated with a tokenizer. */
   usageEstimated?: boolean;
+  /** Whether the response cache answered (HIT), was asked and missed (MISS), or was skipped (BYPASS); unset when off. */
+  cacheStatus?: 'HIT' | 'MISS' | 'BYPASS';
+  /** On a cache hit: what the original call cost (USD), saved by this one; null when unknown. */
+  costSaved?: number | null;
   /** The request's cost once settled (usage phase); null when its price is unknown. */
   cost?: RequestCost | null;
   /**

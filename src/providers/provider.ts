@@ -26,6 +26,8 @@ export interface ProviderCall {
   apiKey?: string;
   /** Reports a parameter the provider cannot take (logged and sent in `x-sluice-warnings`). */
   warn(message: string): void;
+  /** W3C trace context headers (`traceparent`, `tracestate`) every upstream request carries. */
+  traceHeaders?: Record<string, string>;
 }
 
 /** Where `/native/{provider}/...` requests go and which credential headers they carry. */

@@ -8,6 +8,8 @@ import type { ErrorDialect } from '../errors/render-error.js';
 import { InternalError, MethodNotAllowedError, NotFoundError } from '../errors/gateway-errors.js';
 import { Cancellation } from '../http/cancellation.js';
 import { respond } from '../pipeline/stages/respond.js';
+import { logRequest } from '../observability/log-request-stage.js';
+import { serveMetrics } from '../observability/serve-metrics.js';
 import { authenticate } from '../pipeline/stages/authenticate.js';
 import { readBody } from '../pipeline/stages/read-body.js';
 import { parseChatRequest } from '../pipeline/stages/parse-chat-request.js';
@@ -24,14 +26,15 @@ import { enforceLimits } from '../limits/enforce-limits-stage.js';
 import { meterUsage } from '../usage/meter-usage-stage.js';
 import { guardRequest } from '../guardrails/guard-request-stage.js';
 import { guardResponse } from '../guardrails/guard-response-stage.js';
+import { cacheResponse } from '../cache/cache-stage.js';
 
 /** The data plane's pipelines, in the phases of DESIGN.md §2.3. */
 const pipelines: Record<Endpoint, (context: RequestContext) => Promise<void>> = {
   // Guardrails sit before any cache stage: a blocked prompt is never looked up, and cached answers are checked too.
-  chat: composeStages([respond, authenticate, readBody, parseChatRequest, authorizeModel, enforceLimits, guardRequest, guardResponse, meterUsage, resolveTarget, callChatUpstream]),
-  embeddings: composeStages([respond, authenticate, readBody, parseEmbeddingsRequest, authorizeModel, enforceLimits, meterUsage, resolveTarget, callEmbeddingsUpstream]),
-  models: composeStages([respond, authenticate, listModels]),
-  native: composeStages([respondNative, authenticate, readBody, enforceLimits, forwardNative]),
+  chat: composeStages([logRequest, respond, authenticate, readBody, parseChatRequest, authorizeModel, enforceLimits, guardRequest, guardResponse, cacheResponse, meterUsage, resolveTarget, callChatUpstream]),
+  embeddings: composeStages([logRequest, respond, authenticate, readBody, parseEmbeddingsRequest, authorizeModel, enforceLimits, meterUsage, resolveTarget, callEmbeddingsUpstream]),
+  models: composeStages([logRequest, respond, authenticate, listModels]),
+  native: composeStages([logRequest, respondNative, authenticate, readBody, enforceLimits, forwardNative]),
 };
 
 const healthStage: Stage = async (context) => {
@@ -75,6 +78,10 @@ export function handleRequest(gateway: Gateway, request: IncomingMessage, respon
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
   if (isAdminPath(path)) {
     handleAdminRequest(gateway, request, response);
+    return;
+  }
+  if (path === '/metrics') {
+    serveMetrics(gateway, request, response);
     return;
   }
   const route = matchRoute(path);

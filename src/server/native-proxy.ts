@@ -9,6 +9,7 @@ import { assertModelAllowed } from '../pipeline/stages/authorize-model.js';
 import type { RequestContext } from '../pipeline/request-context.js';
 import { baseHeaders, writeError } from './write-response.js';
 import { runFinishers } from '../pipeline/stages/respond.js';
+import { upstreamTraceHeaders } from '../observability/trace-context.js';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and the client's credentials never go upstream. */
 const droppedRequestHeaders = new Set([
@@ -72,7 +73,8 @@ export const forwardNative: Stage = async (context) => {
     provider: provider.name,
     url: upstreamUrl,
     method: (request.method ?? 'GET') as Dispatcher.HttpMethod,
-    headers: { ...forwardedHeaders(request.headers), ...target.headers },
+    // The client's traceparent is replaced by one naming the gateway's span as the parent.
+    headers: { ...forwardedHeaders(request.headers), ...upstreamTraceHeaders(context), ...target.headers },
     body: hasBody ? context.body : null,
     signal: context.abort.signal,
     timeoutMs: requestTimeoutMs(context),

@@ -17,6 +17,9 @@ import { startLimits } from '../limits/start-limits.js';
 import { UsageService } from '../usage/usage-service.js';
 import { createRouter, type Router } from '../routing/router.js';
 import { priceTableLookup } from '../routing/price-table-lookup.js';
+import { RequestLogService } from '../observability/request-log-service.js';
+import { GatewayMetrics } from '../observability/gateway-metrics.js';
+import { createResponseCache } from '../cache/response-cache.js';
 
 export interface RunningGateway {
   gateway: Gateway;
@@ -52,10 +55,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const limits = await startLimits(config, store, logger);
   const usage = new UsageService(config, store, logger);
   const providers = createProviders(config);
+  const router = options.router ? options.router(config, providers) : createRouter(config, providers, logger, priceTableLookup(usage.prices));
+  const logs = new RequestLogService(config.request_log, store, logger);
   return {
     config,
     providers,
-    router: options.router ? options.router(config, providers) : createRouter(config, providers, logger, priceTableLookup(usage.prices)),
+    router,
     logger,
     store,
     tenancy,
@@ -65,6 +70,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     adminTokenHash,
     limits,
     usage,
+    logs,
+    metrics: new GatewayMetrics({ limits, router, logWriter: logs.writer, keyLabels: config.metrics.key_labels }),
+    cache: createResponseCache(config, logger),
   };
 }
 
@@ -93,8 +101,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       gateway.credentials.stop();
       // Usage still pending reaches the store before it closes.
       await gateway.usage.close();
+      // Every request accepted before the server closed has run its log stage: write them all.
+      await gateway.logs.close();
       await gateway.limits.close();
       await gateway.router.close();
+      await gateway.cache.close();
       await closeUpstreamPools();
       if (!options.store) await gateway.store.close();
     },

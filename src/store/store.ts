@@ -1,5 +1,6 @@
 import type { AuditRecord, CredentialRecord, KeyPatch, KeyRecord, TeamPatch, TeamRecord } from './store-records.js';
 import type { UsageQuery, UsageRow, UsageTotals } from '../usage/usage-records.js';
+import type { RequestLogPage, RequestLogPruning, RequestLogQuery, RequestLogRecord } from '../observability/request-log-record.js';
 
 /** A unique name (team name, key name within a team, credential name within a provider) is taken. */
 export class StoreConflictError extends Error {
@@ -57,4 +58,12 @@ export interface Store {
   addUsage(rows: readonly UsageRow[]): Promise<void>;
   /** Sums of the daily usage totals over a day range, grouped as asked. */
   queryUsage(query: UsageQuery): Promise<UsageTotals[]>;
+
+  /** Writes a batch of request-log records (src/observability/); an id already stored is skipped. */
+  insertRequestLogs(records: readonly RequestLogRecord[]): Promise<void>;
+  /** Newest first, filtered, keyset-paged. */
+  queryRequestLogs(query: RequestLogQuery): Promise<RequestLogPage>;
+  getRequestLog(id: string): Promise<RequestLogRecord | undefined>;
+  /** Deletes records by age and beyond a row count; returns how many went. */
+  pruneRequestLogs(pruning: RequestLogPruning): Promise<number>;
 }

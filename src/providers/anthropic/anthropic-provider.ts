@@ -53,7 +53,7 @@ export function createAnthropicProvider(name: string, config: ProviderConfig): P
       provider: name,
       url: messagesUrl,
       method: 'POST',
-      headers: { ...(stream ? streamHeaders : jsonHeaders), ...credentials(call.apiKey) },
+      headers: { ...(stream ? streamHeaders : jsonHeaders), ...call.traceHeaders, ...credentials(call.apiKey) },
       body: JSON.stringify(body),
       signal: call.signal,
       timeoutMs: call.timeoutMs,

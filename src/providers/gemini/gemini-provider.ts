@@ -34,7 +34,7 @@ export function createGeminiProvider(name: string, config: ProviderConfig): Prov
     const response = await sendUpstream({
       provider: name,
       url: joinUrl(baseUrl, `/v1beta/${modelResource(model)}:${method}${stream ? '?alt=sse' : ''}`),
-      headers: { ...(stream ? streamHeaders : jsonHeaders), ...credentialHeaders(call.apiKey) },
+      headers: { ...(stream ? streamHeaders : jsonHeaders), ...call.traceHeaders, ...credentialHeaders(call.apiKey) },
       body: JSON.stringify(body),
       signal: call.signal,
       timeoutMs: call.timeoutMs,

@@ -38,7 +38,7 @@ export function createOpenAICompatibleProvider(name: string, endpoints: OpenAICo
     const response = await sendUpstream({
       provider: name,
       url: endpoints.urlFor(operation, model),
-      headers: { ...(stream ? streamHeaders : jsonHeaders), ...endpoints.credentialHeaders(call.apiKey) },
+      headers: { ...(stream ? streamHeaders : jsonHeaders), ...call.traceHeaders, ...endpoints.credentialHeaders(call.apiKey) },
       body,
       signal: call.signal,
       timeoutMs: call.timeoutMs,

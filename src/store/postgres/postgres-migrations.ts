@@ -101,4 +101,47 @@ export const postgresMigrations: readonly StoreMigration[] = [
       CREATE INDEX usage_daily_team_index ON usage_daily (team_id, day);
     `,
   },
+  {
+    version: 3,
+    name: 'request log: one row per data-plane request',
+    // No foreign keys: logs outlive deleted keys and teams. Each index leads with its filter column
+    // and ends with (at, id) so filtered pages stay index range scans at millions of rows.
+    sql: `
+      CREATE TABLE request_logs (
+        id                TEXT PRIMARY KEY,
+        at                TEXT NOT NULL,
+        key_id            TEXT,
+        team_id           TEXT,
+        route             TEXT,
+        provider          TEXT,
+        model_requested   TEXT,
+        model_served      TEXT,
+        endpoint          TEXT NOT NULL,
+        status            INTEGER NOT NULL,
+        error_code        TEXT,
+        latency_ms        double precision NOT NULL,
+        first_token_ms    double precision,
+        prompt_tokens     INTEGER,
+        completion_tokens INTEGER,
+        cached_tokens     INTEGER,
+        reasoning_tokens  INTEGER,
+        usage_estimated   boolean,
+        cost_usd          double precision,
+        cache_status      TEXT,
+        attempts          jsonb NOT NULL,
+        guardrails        jsonb NOT NULL,
+        metadata          jsonb NOT NULL,
+        client_ip         TEXT,
+        user_agent        TEXT,
+        trace_id          TEXT,
+        request_body      TEXT,
+        response_body     TEXT
+      );
+      CREATE INDEX request_logs_at_index ON request_logs (at, id);
+      CREATE INDEX request_logs_key_index ON request_logs (key_id, at, id);
+      CREATE INDEX request_logs_team_index ON request_logs (team_id, at, id);
+      CREATE INDEX request_logs_model_index ON request_logs (model_served, at, id);
+      CREATE INDEX request_logs_status_index ON request_logs (status, at, id);
+    `,
+  },
 ];

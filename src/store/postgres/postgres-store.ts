@@ -8,6 +8,8 @@ import { postgresMigrations } from './postgres-migrations.js';
 import * as rows from './postgres-rows.js';
 import type { UsageQuery, UsageRow, UsageTotals } from '../../usage/usage-records.js';
 import { addPostgresUsage, queryPostgresUsage } from '../../usage/postgres-usage.js';
+import type { RequestLogPage, RequestLogPruning, RequestLogQuery, RequestLogRecord } from '../../observability/request-log-record.js';
+import { getPostgresRequestLog, insertPostgresRequestLogs, prunePostgresRequestLogs, queryPostgresRequestLogs } from '../../observability/postgres-request-logs.js';
 
 type Row = Record<string, unknown>;
 
@@ -256,6 +258,22 @@ export class PostgresStore implements Store {
 
   async queryUsage(query: UsageQuery): Promise<UsageTotals[]> {
     return queryPostgresUsage(this.pool, query);
+  }
+
+  async insertRequestLogs(records: readonly RequestLogRecord[]): Promise<void> {
+    await insertPostgresRequestLogs(this.pool, records);
+  }
+
+  async queryRequestLogs(query: RequestLogQuery): Promise<RequestLogPage> {
+    return queryPostgresRequestLogs(this.pool, query);
+  }
+
+  async getRequestLog(id: string): Promise<RequestLogRecord | undefined> {
+    return getPostgresRequestLog(this.pool, id);
+  }
+
+  async pruneRequestLogs(pruning: RequestLogPruning): Promise<number> {
+    return prunePostgresRequestLogs(this.pool, pruning);
   }
 
   private async one(sql: string, values: unknown[]): Promise<Row | undefined> {

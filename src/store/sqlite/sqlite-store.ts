@@ -10,6 +10,8 @@ import { sqliteMigrations } from './sqlite-migrations.js';
 import * as rows from './sqlite-rows.js';
 import type { UsageQuery, UsageRow, UsageTotals } from '../../usage/usage-records.js';
 import { addSqliteUsage, querySqliteUsage } from '../../usage/sqlite-usage.js';
+import type { RequestLogPage, RequestLogPruning, RequestLogQuery, RequestLogRecord } from '../../observability/request-log-record.js';
+import { getSqliteRequestLog, insertSqliteRequestLogs, pruneSqliteRequestLogs, querySqliteRequestLogs } from '../../observability/sqlite-request-logs.js';
 
 type Row = Record<string, unknown>;
 
@@ -294,6 +296,22 @@ export class SqliteStore implements Store {
 
   async queryUsage(query: UsageQuery): Promise<UsageTotals[]> {
     return querySqliteUsage(this.db, query);
+  }
+
+  async insertRequestLogs(records: readonly RequestLogRecord[]): Promise<void> {
+    insertSqliteRequestLogs(this.db, records);
+  }
+
+  async queryRequestLogs(query: RequestLogQuery): Promise<RequestLogPage> {
+    return querySqliteRequestLogs(this.db, query);
+  }
+
+  async getRequestLog(id: string): Promise<RequestLogRecord | undefined> {
+    return getSqliteRequestLog(this.db, id);
+  }
+
+  async pruneRequestLogs(pruning: RequestLogPruning): Promise<number> {
+    return pruneSqliteRequestLogs(this.db, pruning);
   }
 
   /**

@@ -1,0 +1,44 @@
+import type pg from 'pg';
+import type { RequestLogPage, RequestLogPruning, RequestLogQuery, RequestLogRecord } from './request-log-record.js';
+import { requestLogColumns } from './request-log-record.js';
+import { decodeLogRow, insertLogSql, logParameters, pageOf, pruneSql, selectLogsSql, type LogDialect } from './request-log-sql.js';
+
+const dialect: LogDialect = {
+  placeholder: (index) => `$${index}`,
+  metadataValue: (keyIndex) => `(metadata ->> $${keyIndex}::text)`,
+  metadataKeyParameter: (key) => key,
+};
+
+/** Rows per statement: PostgreSQL takes at most 65535 parameters in one. */
+const rowsPerStatement = Math.floor(65_535 / requestLogColumns.length);
+
+export async function insertPostgresRequestLogs(pool: pg.Pool, records: readonly RequestLogRecord[]): Promise<void> {
+  for (let start = 0; start < records.length; start += rowsPerStatement) {
+    const slice = records.slice(start, start + rowsPerStatement);
+    await pool.query(insertLogSql(dialect, slice.length), slice.flatMap((record) => logParameters(record, true)));
+  }
+}
+
+export async function queryPostgresRequestLogs(pool: pg.Pool, query: RequestLogQuery): Promise<RequestLogPage> {
+  const { sql, parameters } = selectLogsSql(dialect, query);
+  return pageOf((await pool.query(sql, parameters)).rows, query.limit);
+}
+
+export async function getPostgresRequestLog(pool: pg.Pool, id: string): Promise<RequestLogRecord | undefined> {
+  const row = (await pool.query('SELECT * FROM request_logs WHERE id = $1', [id])).rows[0] as Record<string, unknown> | undefined;
+  return row ? decodeLogRow(row) : undefined;
+}
+
+export async function prunePostgresRequestLogs(pool: pg.Pool, pruning: RequestLogPruning): Promise<number> {
+  const statements = pruneSql(dialect, pruning);
+  let deleted = 0;
+  if (statements.byAge) deleted += (await pool.query(statements.byAge.sql, statements.byAge.parameters)).rowCount ?? 0;
+  if (statements.boundary) {
+    const row = (await pool.query(statements.boundary.sql, statements.boundary.parameters)).rows[0] as { at: string; id: string } | undefined;
+    if (row) {
+      const beyond = statements.beyond(row.at, row.id);
+      deleted += (await pool.query(beyond.sql, beyond.parameters)).rowCount ?? 0;
+    }
+  }
+  return deleted;
+}

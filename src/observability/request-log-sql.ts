@@ -1,0 +1,117 @@
+import { jsonColumns, requestLogColumns, type RequestLogPruning, type RequestLogQuery, type RequestLogRecord } from './request-log-record.js';
+import { InvalidRequestError } from '../errors/gateway-errors.js';
+
+/** What differs between SQLite and PostgreSQL in the request-log SQL. */
+export interface LogDialect {
+  placeholder(index: number): string;
+  /** An expression: the metadata value under the key bound at `keyIndex`, as text (NULL when absent). */
+  metadataValue(keyIndex: number): string;
+  /** The key as bound for `metadataValue`. */
+  metadataKeyParameter(key: string): string;
+}
+
+export function insertLogSql(dialect: LogDialect, rowCount: number): string {
+  const width = requestLogColumns.length;
+  const values = Array.from({ length: rowCount }, (_, row) => `(${requestLogColumns.map((_, column) => dialect.placeholder(row * width + column + 1)).join(', ')})`);
+  // A record is written at most once, but a retried batch after a timeout may repeat some.
+  return `INSERT INTO request_logs (${requestLogColumns.join(', ')}) VALUES ${values.join(', ')} ON CONFLICT (id) DO NOTHING`;
+}
+
+/** `boolean` says whether the dialect binds booleans natively (PostgreSQL) or as 0/1 (SQLite). */
+export function logParameters(record: RequestLogRecord, nativeBoolean: boolean): unknown[] {
+  return requestLogColumns.map((column) => {
+    const value = record[column];
+    if (jsonColumns.has(column)) return JSON.stringify(value);
+    if (typeof value === 'boolean' && !nativeBoolean) return value ? 1 : 0;
+    return value;
+  });
+}
+
+export function decodeLogRow(row: Record<string, unknown>): RequestLogRecord {
+  const record: Record<string, unknown> = {};
+  for (const column of requestLogColumns) {
+    const value = row[column];
+    if (jsonColumns.has(column)) record[column] = typeof value === 'string' ? JSON.parse(value) : value;
+    else if (column === 'usage_estimated') record[column] = value === null || value === undefined ? null : Boolean(value);
+    else record[column] = value ?? null;
+  }
+  return record as unknown as RequestLogRecord;
+}
+
+/** Cursors are the (at, id) of the last row shown, opaque to clients. */
+export function encodeCursor(record: Pick<RequestLogRecord, 'at' | 'id'>): string {
+  return Buffer.from(JSON.stringify([record.at, record.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((part) => typeof part === 'string')) return parsed as [string, string];
+  } catch {
+    // Falls through to the 400 below.
+  }
+  throw new InvalidRequestError('cursor: not a cursor this API returned', { code: 'invalid_cursor', param: 'cursor' });
+}
+
+/**
+ * Newest first, keyset-paged on (at, id) so every page is an index range scan however deep.
+ * Column names are fixed here; only parameters come from the query string.
+ */
+export function selectLogsSql(dialect: LogDialect, query: RequestLogQuery): { sql: string; parameters: unknown[] } {
+  const parameters: unknown[] = [];
+  const conditions: string[] = [];
+  const bind = (value: unknown) => {
+    parameters.push(value);
+    return dialect.placeholder(parameters.length);
+  };
+  if (query.from !== undefined) conditions.push(`at >= ${bind(query.from)}`);
+  if (query.to !== undefined) conditions.push(`at < ${bind(query.to)}`);
+  if (query.keyId !== undefined) conditions.push(`key_id = ${bind(query.keyId)}`);
+  if (query.teamId !== undefined) conditions.push(`team_id = ${bind(query.teamId)}`);
+  if (query.route !== undefined) conditions.push(`route = ${bind(query.route)}`);
+  if (query.provider !== undefined) conditions.push(`provider = ${bind(query.provider)}`);
+  if (query.model !== undefined) {
+    conditions.push(`(model_served = ${bind(query.model)} OR model_requested = ${bind(query.model)})`);
+  }
+  if (query.status !== undefined) conditions.push(`status = ${bind(query.status)}`);
+  if (query.cacheStatus !== undefined) conditions.push(`cache_status = ${bind(query.cacheStatus)}`);
+  if (query.metadataKey !== undefined) {
+    bind(dialect.metadataKeyParameter(query.metadataKey));
+    const value = dialect.metadataValue(parameters.length);
+    conditions.push(query.metadataValue !== undefined ? `${value} = ${bind(query.metadataValue)}` : `${value} IS NOT NULL`);
+  }
+  if (query.minLatencyMs !== undefined) conditions.push(`latency_ms >= ${bind(query.minLatencyMs)}`);
+  if (query.minCostUsd !== undefined) conditions.push(`cost_usd >= ${bind(query.minCostUsd)}`);
+  if (query.text !== undefined) {
+    const pattern = `%${query.text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+    conditions.push(`(request_body LIKE ${bind(pattern)} ESCAPE '\\' OR response_body LIKE ${bind(pattern)} ESCAPE '\\')`);
+  }
+  if (query.cursor !== undefined) {
+    const [at, id] = decodeCursor(query.cursor);
+    // Bound twice rather than reused: SQLite's `?` placeholders are positional.
+    conditions.push(`(at < ${bind(at)} OR (at = ${bind(at)} AND id < ${bind(id)}))`);
+  }
+  const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+  // One row more than asked tells whether another page exists.
+  return { sql: `SELECT * FROM request_logs${where} ORDER BY at DESC, id DESC LIMIT ${bind(query.limit + 1)}`, parameters };
+}
+
+export function pageOf(rows: Array<Record<string, unknown>>, limit: number): { records: RequestLogRecord[]; next_cursor: string | null } {
+  const records = rows.slice(0, limit).map(decodeLogRow);
+  const last = records.at(-1);
+  return { records, next_cursor: rows.length > limit && last ? encodeCursor(last) : null };
+}
+
+/** The statements of one prune: by age, then the boundary row beyond `keepRows`. */
+export function pruneSql(dialect: LogDialect, pruning: RequestLogPruning) {
+  return {
+    byAge: pruning.before !== undefined ? { sql: `DELETE FROM request_logs WHERE at < ${dialect.placeholder(1)}`, parameters: [pruning.before] } : undefined,
+    boundary: pruning.keepRows !== undefined && pruning.keepRows > 0
+      ? { sql: `SELECT at, id FROM request_logs ORDER BY at DESC, id DESC LIMIT 1 OFFSET ${dialect.placeholder(1)}`, parameters: [pruning.keepRows] }
+      : undefined,
+    beyond: (at: string, id: string) => ({
+      sql: `DELETE FROM request_logs WHERE at < ${dialect.placeholder(1)} OR (at = ${dialect.placeholder(2)} AND id <= ${dialect.placeholder(3)})`,
+      parameters: [at, at, id],
+    }),
+  };
+}
