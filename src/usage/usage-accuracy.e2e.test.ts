@@ -59,12 +59,20 @@ interface Row {
   estimated_requests: number;
 }
 
+/**
+ * The usage row of a model. Usage is settled after the answer went out (a finisher), and an
+ * estimate may first wait for the tokenizer's tables to load, so the row is polled for briefly.
+ */
 async function usageOf(model: string): Promise<Row> {
-  const reply = await admin(gateway, 'GET', '/usage?group_by=model');
-  assert.equal(reply.status, 200, reply.text);
-  const row = (reply.json.data as Row[]).find((entry) => entry.group === model);
-  assert.ok(row, `a usage row for ${model}: ${reply.text}`);
-  return row;
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const reply = await admin(gateway, 'GET', '/usage?group_by=model');
+    assert.equal(reply.status, 200, reply.text);
+    const row = (reply.json.data as Row[]).find((entry) => entry.group === model);
+    if (row) return row;
+    assert.ok(Date.now() < deadline, `a usage row for ${model}: ${reply.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 const lastUsage = (path: string) => JSON.parse(fixtureEvents(path).at(-1)!).usage;
