@@ -1,7 +1,6 @@
 import { z } from 'zod';
+import { integer } from '../config/config-primitives.js';
 
-const integer = (min: number) =>
-  z.union([z.number(), z.string().regex(/^\d+$/, 'expected an integer').transform(Number)]).pipe(z.number().int().min(min));
 
 /**
  * The gateway-wide `cache:` section. Caching is off unless a route sets `cache.ttl`, this

@@ -1,14 +1,10 @@
 import { z } from 'zod';
+import { boolean, integer } from './config-primitives.js';
 import { metricsConfigSchema, requestLogConfigSchema } from '../observability/request-log-config.js';
 import { stickyFieldSchema, whenSchema } from '../routing/condition-schema.js';
 import { limitsConfigSchema, scopeLimitsSchema } from '../limits/limit-config.js';
 import { guardrailPolicySchema } from '../guardrails/guardrail-config-schema.js';
 import { cacheConfigSchema } from '../cache/cache-config.js';
-
-/** Integers may arrive as strings after `${VAR}` interpolation. */
-const integer = (min: number) =>
-  z.union([z.number(), z.string().regex(/^\d+$/, 'expected an integer').transform(Number)]).pipe(z.number().int().min(min));
-const boolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
 
 export const providerTypes = ['openai', 'anthropic', 'gemini', 'azure-openai'] as const;
 

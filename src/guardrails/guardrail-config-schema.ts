@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boolean, integer } from '../config/config-primitives.js';
 import { entityNames } from './dlp/entity-catalog.js';
 
 /**
@@ -7,9 +8,6 @@ import { entityNames } from './dlp/entity-catalog.js';
  * Objects are strict so a misspelt option fails at start instead of silently doing nothing.
  */
 
-const integer = (min: number) =>
-  z.union([z.number(), z.string().regex(/^\d+$/, 'expected an integer').transform(Number)]).pipe(z.number().int().min(min));
-const boolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
 const ratio = z.union([z.number(), z.string().regex(/^\d*\.?\d+$/).transform(Number)]).pipe(z.number().min(0).max(1));
 
 export const guardrailActions = ['block', 'redact', 'flag'] as const;

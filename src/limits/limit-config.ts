@@ -1,11 +1,8 @@
 import { z } from 'zod';
+import { boolean, integer } from '../config/config-primitives.js';
 
-/** Integers may arrive as strings after `${VAR}` interpolation (as in config-schema.ts). */
-const count = z
-  .union([z.number(), z.string().regex(/^\d+$/, 'expected an integer').transform(Number)])
-  .pipe(z.number().int().min(1));
+const count = integer(1);
 const usd = z.union([z.number(), z.string().regex(/^\d+(\.\d+)?$/, 'expected a number').transform(Number)]).pipe(z.number().positive());
-const boolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
 
 /**
  * The limits of one scope, with the same fields as a key's or team's `limits` in the store

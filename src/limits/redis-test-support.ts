@@ -11,7 +11,8 @@ import { Redis } from 'ioredis';
  */
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-async function probe(url: string): Promise<string | undefined> {
+/** Why Redis at `url` cannot be used (with the password hidden), or undefined when it answers PING. */
+export async function redisUnreachableReason(url: string): Promise<string | undefined> {
   const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 2_000, retryStrategy: () => null });
   client.on('error', () => undefined);
   try {
@@ -30,7 +31,7 @@ async function probe(url: string): Promise<string | undefined> {
  * with CI=true, one failing test.
  */
 export async function whenRedisReachable(title: string, body: () => void): Promise<void> {
-  const unreachable = await probe(redisUrl);
+  const unreachable = await redisUnreachableReason(redisUrl);
   if (unreachable === undefined) return body();
   if (process.env.CI === 'true') {
     test(`${title}: Redis is reachable (required with CI=true)`, () => assert.fail(unreachable));
@@ -77,7 +78,7 @@ export class PrivateRedis {
   async restart(): Promise<void> {
     this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     for (let attempt = 0; attempt < 100; attempt += 1) {
-      if ((await probe(this.url)) === undefined) return;
+      if ((await redisUnreachableReason(this.url)) === undefined) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     throw new Error(`private redis-server on port ${this.port} did not start`);

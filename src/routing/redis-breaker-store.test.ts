@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, test } from 'node:test';
 import { Redis } from 'ioredis';
+import { redisUnreachableReason } from '../limits/redis-test-support.js';
 import { contractSettings, describeBreakerContract } from './breaker-store-contract.js';
 import { createRedisBreakerStore, RedisBreakerStore } from './redis-breaker-store.js';
 
@@ -14,19 +15,6 @@ const runId = randomBytes(4).toString('hex');
 let stores = 0;
 const newPrefix = () => `sluice-test:${runId}:${(stores += 1)}:`;
 
-async function probe(): Promise<string | undefined> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2_000, retryStrategy: () => null });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.ping();
-    return undefined;
-  } catch (error) {
-    return `Redis is not reachable at ${url}: ${(error as Error).message}`;
-  } finally {
-    client.disconnect();
-  }
-}
 
 /** A store whose connection is up before the test uses it (commands fail fast while connecting). */
 async function openStore(prefix = newPrefix(), syncMs = 1_000): Promise<RedisBreakerStore> {
@@ -35,7 +23,7 @@ async function openStore(prefix = newPrefix(), syncMs = 1_000): Promise<RedisBre
   return new RedisBreakerStore(redis, { prefix, syncMs });
 }
 
-const unreachable = await probe();
+const unreachable = await redisUnreachableReason(url);
 
 test('a Redis outage degrades to local breaker state, never to an error', async () => {
   const warnings: unknown[] = [];

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
+import { redisUnreachableReason } from '../limits/redis-test-support.js';
 import type { RunningGateway } from '../server/start-gateway.js';
 import { startFakeOpenAIUpstream } from '../testing/fake-openai-upstream.js';
 import type { FakeUpstreamControls } from '../testing/fake-upstream-server.js';
@@ -14,21 +15,8 @@ import { failAlways, routingAdminToken } from './routing-test-gateway.js';
  */
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-async function probe(): Promise<string | undefined> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2_000, retryStrategy: () => null });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.ping();
-    return undefined;
-  } catch (error) {
-    return `Redis is not reachable at ${url}: ${(error as Error).message}`;
-  } finally {
-    client.disconnect();
-  }
-}
 
-const unreachable = await probe();
+const unreachable = await redisUnreachableReason(url);
 
 if (unreachable !== undefined && process.env.CI !== 'true') {
   console.log(`skipping shared-breaker tests: ${unreachable}`);
