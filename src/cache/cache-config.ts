@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { integer } from '../config/config-primitives.js';
+import { semanticStoreConfigSchema } from './semantic/semantic-config.js';
 
 
 /**
@@ -25,6 +26,8 @@ export const cacheConfigSchema = z
     redis_timeout_ms: integer(1).default(250),
     /** Larger answers are not stored (a route's `cache.max_bytes_per_entry` overrides it). */
     max_bytes_per_entry: integer(1).default(1024 * 1024),
+    /** Where the semantic cache keeps its vectors (src/cache/semantic/semantic-config.ts). */
+    semantic: semanticStoreConfigSchema,
   })
   .prefault({});
 

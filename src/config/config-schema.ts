@@ -5,6 +5,7 @@ import { stickyFieldSchema, whenSchema } from '../routing/condition-schema.js';
 import { limitsConfigSchema, scopeLimitsSchema } from '../limits/limit-config.js';
 import { guardrailPolicySchema } from '../guardrails/guardrail-config-schema.js';
 import { cacheConfigSchema } from '../cache/cache-config.js';
+import { semanticRouteConfigSchema } from '../cache/semantic/semantic-config.js';
 
 export const providerTypes = ['openai', 'anthropic', 'gemini', 'azure-openai'] as const;
 
@@ -91,7 +92,7 @@ const routeSchema = z.strictObject({
   timeout_ms: integer(1).optional(),
   /** A stream silent for longer than this is cut with an error event (default: server's). */
   stream_idle_timeout_ms: integer(1).optional(),
-  cache: z.strictObject({ ttl: integer(0), max_bytes_per_entry: integer(1).optional() }).optional(),
+  cache: z.strictObject({ ttl: integer(0), max_bytes_per_entry: integer(1).optional(), semantic: semanticRouteConfigSchema.optional() }).optional(),
   guardrails: z.array(z.string()).optional(),
   /** Let callers use their own provider key on this route (BYOK), see providers.*.byok. */
   byok: boolean.optional(),

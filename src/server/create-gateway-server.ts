@@ -27,11 +27,12 @@ import { meterUsage } from '../usage/meter-usage-stage.js';
 import { guardRequest } from '../guardrails/guard-request-stage.js';
 import { guardResponse } from '../guardrails/guard-response-stage.js';
 import { cacheResponse } from '../cache/cache-stage.js';
+import { semanticCacheResponse } from '../cache/semantic/semantic-cache-stage.js';
 
 /** The data plane's pipelines, in the phases of DESIGN.md §2.3. */
 const pipelines: Record<Endpoint, (context: RequestContext) => Promise<void>> = {
   // Guardrails sit before any cache stage: a blocked prompt is never looked up, and cached answers are checked too.
-  chat: composeStages([logRequest, respond, authenticate, readBody, parseChatRequest, authorizeModel, enforceLimits, guardRequest, guardResponse, cacheResponse, meterUsage, resolveTarget, callChatUpstream]),
+  chat: composeStages([logRequest, respond, authenticate, readBody, parseChatRequest, authorizeModel, enforceLimits, guardRequest, guardResponse, cacheResponse, semanticCacheResponse, meterUsage, resolveTarget, callChatUpstream]),
   embeddings: composeStages([logRequest, respond, authenticate, readBody, parseEmbeddingsRequest, authorizeModel, enforceLimits, meterUsage, resolveTarget, callEmbeddingsUpstream]),
   models: composeStages([logRequest, respond, authenticate, listModels]),
   native: composeStages([logRequest, respondNative, authenticate, readBody, enforceLimits, forwardNative]),

@@ -20,6 +20,7 @@ import { priceTableLookup } from '../routing/price-table-lookup.js';
 import { RequestLogService } from '../observability/request-log-service.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { createResponseCache } from '../cache/response-cache.js';
+import { SemanticCache } from '../cache/semantic/semantic-cache.js';
 
 export interface RunningGateway {
   gateway: Gateway;
@@ -73,6 +74,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     logs,
     metrics: new GatewayMetrics({ limits, router, logWriter: logs.writer, keyLabels: config.metrics.key_labels }),
     cache: createResponseCache(config, logger),
+    semanticCache: new SemanticCache(config, { router, credentials }, logger),
   };
 }
 
@@ -106,6 +108,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       await gateway.limits.close();
       await gateway.router.close();
       await gateway.cache.close();
+      await gateway.semanticCache.close();
       await closeUpstreamPools();
       if (!options.store) await gateway.store.close();
     },

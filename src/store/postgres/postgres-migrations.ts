@@ -144,4 +144,22 @@ export const postgresMigrations: readonly StoreMigration[] = [
       CREATE INDEX request_logs_status_index ON request_logs (status, at, id);
     `,
   },
+  {
+    version: 8,
+    name: 'semantic cache: prompt vectors per bucket (src/cache/semantic/postgres-vector-store.ts)',
+    // real[] rather than pgvector's type: pgvector is not on stock PostgreSQL, and pgvector can
+    // still cast real[] where it is. No foreign keys: entries are disposable and expire.
+    sql: `
+      CREATE TABLE semantic_cache_entries (
+        bucket        text NOT NULL,
+        id            text NOT NULL,
+        embedding     real[] NOT NULL,
+        answer        text NOT NULL,
+        expires_at_ms bigint NOT NULL,
+        used_at_ms    bigint NOT NULL,
+        PRIMARY KEY (bucket, id)
+      );
+      CREATE INDEX semantic_cache_entries_expiry_index ON semantic_cache_entries (expires_at_ms);
+    `,
+  },
 ];

@@ -1,0 +1,7 @@
+import type { CancelSignal } from '../../http/cancellation.js';
+
+/** Turns a prompt into a unit-length vector. `id` names the model: vectors of different models never meet. */
+export interface Embedder {
+  readonly id: string;
+  embed(text: string, signal: CancelSignal): Promise<Float32Array>;
+}

@@ -1,0 +1,99 @@
+import type { Stage } from '../../pipeline/compose-stages.js';
+import type { RequestContext } from '../../pipeline/request-context.js';
+import type { ChatCompletion, ChatCompletionChunk } from '../../schema/chat-completion-response.js';
+import type { CachedAnswer } from '../cache-backend.js';
+import { cachePolicyOf } from '../cache-policy.js';
+import { chunksFromCompletion, completionFromChunks, isCacheable } from '../replay-chat.js';
+import { semanticRequestOf } from './semantic-request.js';
+import type { SemanticMatch } from './vector-store.js';
+
+async function* replayChunks(completion: ChatCompletion): AsyncGenerator<ChatCompletionChunk> {
+  yield* chunksFromCompletion(completion);
+}
+
+/** Copies chunks into `recorded` as they pass (no buffering, no delay); `done()` once the upstream ended cleanly. */
+async function* recordStream(chunks: AsyncIterable<ChatCompletionChunk>, recorded: ChatCompletionChunk[], done: () => void): AsyncGenerator<ChatCompletionChunk> {
+  for await (const chunk of chunks) {
+    recorded.push(chunk);
+    yield chunk;
+  }
+  done();
+}
+
+/** Answers with the stored answer of a similar prompt, in the form this client asked for (JSON or SSE). */
+function serveSemanticHit(context: RequestContext, match: SemanticMatch): void {
+  const { answer } = match;
+  // The exact stage counted this request as its MISS before asking this stage: it is a HIT after all.
+  const counts = context.gateway.cache.counts;
+  counts.MISS -= 1;
+  counts.HIT += 1;
+  context.cacheStatus = 'HIT';
+  context.costSaved = answer.costUsd;
+  const headers = context.responseHeaders;
+  headers['x-sluice-cache-status'] = 'HIT';
+  headers['x-sluice-cache-match'] = 'semantic';
+  headers['x-sluice-cache-similarity'] = match.similarity.toFixed(4);
+  headers['x-sluice-provider'] = answer.provider;
+  headers['x-sluice-model'] = answer.model;
+  context.usage = answer.completion.usage ?? undefined;
+  context.result = context.chatRequest!.stream
+    ? { kind: 'chat-stream', chunks: replayChunks(answer.completion) }
+    : { kind: 'chat', completion: answer.completion };
+  context.finishers.push(() => {
+    context.logger.info({ requestId: context.requestId, cacheStatus: 'HIT', cacheMatch: 'semantic', similarity: match.similarity, costSaved: answer.costUsd, model: answer.model }, 'served from the semantic cache');
+  });
+}
+
+/**
+ * The semantic cache (docs/caching.md): sits right after the exact cache stage and runs only on
+ * its MISS, on routes with `cache.semantic`. It embeds the last user message, looks for a stored
+ * prompt of the same bucket (tenant, route, parameters, earlier turns) at or above the route's
+ * cosine threshold, and serves its answer; otherwise it lets the request go upstream and stores
+ * the complete answer with the prompt's vector. A failing embedding model or vector store only
+ * turns this into a miss.
+ */
+export const semanticCacheResponse: Stage = async (context, next) => {
+  const request = context.chatRequest;
+  const settings = request ? context.gateway.config.routes[request.model]?.cache?.semantic : undefined;
+  // HIT, BYPASS and off are settled by the exact stage; x-sluice-cache-key names the entry exactly.
+  if (!request || !settings || context.cacheStatus !== 'MISS' || context.request.headers['x-sluice-cache-key'] !== undefined) return next();
+  const policy = cachePolicyOf(context);
+  if (policy.mode !== 'use') return next();
+  const { config, semanticCache } = context.gateway;
+  const embedder = semanticCache.embedderFor(settings.embedding);
+  const prompt = semanticRequestOf({
+    endpoint: context.endpoint,
+    route: request.model,
+    request,
+    scope: settings.scope ?? config.cache.scope,
+    teamId: context.principal?.team.id,
+    keyId: context.principal?.key.id,
+    callerProviderKey: context.callerProviderKey,
+    embedderId: embedder.id,
+  });
+  if (!prompt) return next();
+  const vector = await semanticCache.embed(embedder, prompt.text, context.abort.signal);
+  if (!vector) return next();
+  if (policy.lookup) {
+    const match = await semanticCache.search(prompt.bucket, vector, settings.threshold);
+    if (match) return serveSemanticHit(context, match);
+  }
+  let completion: ChatCompletion | undefined;
+  const recorded: ChatCompletionChunk[] = [];
+  let streamEnded = false;
+  await next();
+  const result = context.result;
+  // Captured before the response guardrails (outside this stage) rewrite it for this client.
+  if (result?.kind === 'chat') completion = result.completion;
+  else if (result?.kind === 'chat-stream') {
+    context.result = { kind: 'chat-stream', chunks: recordStream(result.chunks, recorded, () => (streamEnded = true)) };
+  }
+  // Pushed after the usage stage's finisher (which runs inside this one), so the cost is known.
+  context.finishers.push((failure) => {
+    const complete = completion ?? (streamEnded ? completionFromChunks(recorded) : undefined);
+    if (failure !== undefined || !complete || !isCacheable(complete) || !context.target || policy.ttlSeconds <= 0) return;
+    const answer: CachedAnswer = { completion: complete, costUsd: context.cost?.usd ?? null, provider: context.target.provider.name, model: context.target.qualifiedModel, storedAtMs: semanticCache.now() };
+    if (JSON.stringify(answer).length > policy.maxBytesPerEntry) return;
+    void semanticCache.add(prompt.bucket, { vector, answer, ttlSeconds: policy.ttlSeconds, maxEntries: settings.max_entries });
+  });
+};
