@@ -55,6 +55,7 @@ export class SemanticCache {
   /** The prompt's unit vector, or undefined when the embedding failed (the request goes on as a miss). */
   async embed(embedder: Embedder, text: string, signal: CancelSignal): Promise<Float32Array | undefined> {
     try {
+      await embedder.prepare?.();
       return await withTimeout(embedder.embed(text, signal), this.config.cache.semantic.timeout_ms, `embedding with "${embedder.id}"`);
     } catch (error) {
       this.failed(error, 'embedding failed');
@@ -82,6 +83,8 @@ export class SemanticCache {
   }
 
   async close(): Promise<void> {
+    for (const embedder of this.embedders.values()) await embedder.close?.();
+    this.embedders.clear();
     const store = this.store;
     this.store = undefined;
     if (store) await (await store.catch(() => undefined))?.close();

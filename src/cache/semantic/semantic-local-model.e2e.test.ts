@@ -13,8 +13,6 @@ let bed: SemanticTestBed;
 let writes = 0;
 before(async () => {
   bed = await startSemanticTestBed({
-    // The first request waits for the model to load: generous on a busy CI machine.
-    cache: { semantic: { timeout_ms: 60_000 } },
     routes: { local: { targets: [{ model: 'fake/gpt-4o-mini' }], cache: { ttl: 60, semantic: { threshold: 0.85, embedding: 'local' } } } },
   });
 });
