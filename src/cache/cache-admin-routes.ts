@@ -41,7 +41,9 @@ export const cacheRoutes: AdminRoute[] = [
       // A full key ends in a fixed-length hash, so as a prefix it matches that entry only.
       let prefix = '';
       if (input.route !== undefined) prefix = routePrefix(input.route) + (input.team_id !== undefined ? `team:${input.team_id}|` : '');
-      const purged = input.key !== undefined ? await gateway.cache.purge(input.key) : await gateway.cache.purge(prefix);
+      let purged = input.key !== undefined ? await gateway.cache.purge(input.key) : await gateway.cache.purge(prefix);
+      // Semantic entries share the `route|tenant|` prefix form (src/cache/semantic/); a full key names an exact entry only.
+      if (input.key === undefined) purged += await gateway.semanticCache.purge(prefix);
       gateway.logger.info({ purge: input, purged }, 'response cache purged');
       return { status: 200, body: { purged } };
     },

@@ -64,3 +64,13 @@ test('a bucket keeps its max entries, least recently used leaving first; the tot
   assert.ok(await store.search('a', axes[2], 0.9));
   assert.ok(await store.search('b', axes[0], 0.9));
 });
+
+test('purge deletes the buckets that start with a prefix', async () => {
+  const store = new MemoryVectorStore(100);
+  for (const bucket of ['chat|team:a|1', 'chat|team:b|1', 'other|team:a|1']) await store.add(bucket, { vector: unit(1, 0), answer: answer(bucket), ttlSeconds: 60, maxEntries: 10 });
+  assert.equal(await store.purge('chat|team:a|'), 1);
+  assert.equal(await store.search('chat|team:a|1', unit(1, 0), 0.9), undefined);
+  assert.ok(await store.search('chat|team:b|1', unit(1, 0), 0.9));
+  assert.equal(await store.purge(''), 2);
+  assert.equal(store.size, 0);
+});

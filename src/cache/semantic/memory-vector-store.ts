@@ -71,6 +71,16 @@ export class MemoryVectorStore implements SemanticVectorStore {
     }
   }
 
+  async purge(prefix: string): Promise<number> {
+    let count = 0;
+    for (const [bucket, entries] of this.buckets) {
+      if (!bucket.startsWith(prefix)) continue;
+      count += entries.size;
+      for (const entry of [...entries.values()]) this.remove(entry);
+    }
+    return count;
+  }
+
   async close(): Promise<void> {
     this.buckets.clear();
     this.recency.clear();

@@ -66,6 +66,11 @@ export class PostgresVectorStore implements SemanticVectorStore {
     }
   }
 
+  async purge(prefix: string): Promise<number> {
+    const result = await this.pool.query('DELETE FROM semantic_cache_entries WHERE starts_with(bucket, $1)', [prefix]);
+    return result.rowCount ?? 0;
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }

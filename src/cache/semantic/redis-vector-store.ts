@@ -85,6 +85,20 @@ export class RedisVectorStore implements SemanticVectorStore {
     }
   }
 
+  async purge(prefix: string): Promise<number> {
+    let cursor = '0';
+    let count = 0;
+    // SCAN, not KEYS: purging must not stall a shared Redis for other clients.
+    const pattern = `${namespace}${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+    do {
+      const [next, keys] = await this.client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      for (const key of keys) if (key.endsWith(':vectors')) count += await this.client.hlen(key);
+      if (keys.length > 0) await this.client.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    return count;
+  }
+
   async close(): Promise<void> {
     this.client.disconnect();
   }

@@ -6,7 +6,7 @@ import { embeddingRequests, startSemanticTestBed, type SemanticTestBed } from '.
 let bed: SemanticTestBed;
 let writes = 0;
 before(async () => {
-  bed = await startSemanticTestBed();
+  bed = await startSemanticTestBed({ admin: { token: 'semantic-admin-token' } });
 });
 after(() => bed.close());
 
@@ -141,4 +141,28 @@ test('the embedding model failing is a MISS answered upstream, never an error', 
   assert.equal(reply.status, 200);
   assert.equal(reply.cacheStatus, 'MISS');
   assert.equal(reply.body.choices[0].message.content, 'echo: France capital city, while embeddings fail');
+});
+
+test('the admin purge of a route clears its semantic entries too, and the hit counters count semantic hits', async () => {
+  await miss(ask('capital of France, purge me', { model: 'twin', seed: 5 }));
+  const statsBefore = (await (await fetch(`${bed.gateway.url}/admin/api/v1/cache/stats`, { headers: { authorization: 'Bearer semantic-admin-token' } })).json()) as { hits: number; misses: number };
+  const hit = await chat(bed.gateway, ask('France capital city, purge me', { model: 'twin', seed: 5 }));
+  assert.equal(hit.cacheStatus, 'HIT');
+  const statsAfter = (await (await fetch(`${bed.gateway.url}/admin/api/v1/cache/stats`, { headers: { authorization: 'Bearer semantic-admin-token' } })).json()) as { hits: number; misses: number };
+  assert.deepEqual([statsAfter.hits - statsBefore.hits, statsAfter.misses - statsBefore.misses], [1, 0]);
+  const response = await fetch(`${bed.gateway.url}/admin/api/v1/cache/purge`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer semantic-admin-token', 'content-type': 'application/json' },
+    body: JSON.stringify({ route: 'twin' }),
+  });
+  const purged = (await response.json()) as { purged: number };
+  // The exact entry and the semantic entry of "purge me", plus twin's entries from the isolation test.
+  assert.equal(response.status, 200);
+  assert.ok(purged.purged >= 2, JSON.stringify(purged));
+  const after = await chat(bed.gateway, ask('France capital city, purge me', { model: 'twin', seed: 5 }));
+  assert.equal(after.cacheStatus, 'MISS');
+  await bed.written((writes += 1));
+  // Another route's entries stay.
+  const other = await chat(bed.gateway, ask('Tell me the France capital city, please'));
+  assert.equal(other.cacheStatus, 'HIT');
 });

@@ -82,6 +82,16 @@ export class SemanticCache {
       .catch((error: unknown) => this.failed(error, 'vector store write failed'));
   }
 
+  /**
+   * Deletes entries of buckets starting with `prefix` (the exact cache's `route|tenant|` form;
+   * '' = all). Errors propagate: the admin asking must know a purge failed. Without a semantic
+   * route there is nothing to purge, and no store is created for it.
+   */
+  async purge(prefix: string): Promise<number> {
+    if (!Object.values(this.config.routes).some((route) => route.cache?.semantic)) return 0;
+    return (await this.vectorStore()).purge(prefix);
+  }
+
   async close(): Promise<void> {
     for (const embedder of this.embedders.values()) await embedder.close?.();
     this.embedders.clear();

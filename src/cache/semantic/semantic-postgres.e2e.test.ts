@@ -91,6 +91,10 @@ if (unreachable !== undefined && process.env.CI !== 'true') {
       assert.equal((await vectors.search('b1', unit(0, 0, 1), 0.9))?.answer.completion.id, 'z');
       now += 30_001;
       assert.equal(await vectors.search('b1', unit(1, 0, 0), 0.5), undefined);
+      await vectors.add('b1_x', { vector: unit(1, 0, 0), answer: answer('x'), ttlSeconds: 30, maxEntries: 2 });
+      // starts_with, not LIKE: "_" in a prefix is no wildcard.
+      assert.equal(await vectors.purge('b_'), 0);
+      assert.equal(await vectors.purge('b1'), 3);
     } finally {
       await vectors.close();
     }

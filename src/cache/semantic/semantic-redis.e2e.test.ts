@@ -50,6 +50,14 @@ await whenRedisReachable('redis semantic cache', () => {
       assert.equal((await store.search(bucket, unit(0, 0, 1), 0.9))?.answer.completion.id, 'z');
       now += 30_001;
       assert.equal(await store.search(bucket, unit(1, 0, 0), 0.9), undefined);
+      now -= 30_001;
+      await store.add(`${bucket}-kept`, { vector: unit(1, 0, 0), answer: answer('kept'), ttlSeconds: 30, maxEntries: 2 });
+      await store.add(`${bucket}-gone`, { vector: unit(1, 0, 0), answer: answer('gone'), ttlSeconds: 30, maxEntries: 2 });
+      assert.equal(await store.purge(`${bucket}-g`), 1);
+      assert.equal(await store.search(`${bucket}-gone`, unit(1, 0, 0), 0.9), undefined);
+      assert.equal((await store.search(`${bucket}-kept`, unit(1, 0, 0), 0.9))?.answer.completion.id, 'kept');
+      await store.purge(bucket);
+      assert.deepEqual(await store.client.keys(`sluice:semantic:v1:${bucket}*`), []);
     } finally {
       await deleteRedisKeys(redisUrl, `sluice:semantic:v1:${bucket}`);
       await store.close();

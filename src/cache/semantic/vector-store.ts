@@ -26,5 +26,7 @@ export interface SemanticVectorStore {
   /** The most similar live entry of the bucket whose similarity is ≥ `threshold`. */
   search(bucket: string, vector: Float32Array, threshold: number): Promise<SemanticMatch | undefined>;
   add(bucket: string, entry: SemanticEntry): Promise<void>;
+  /** Deletes the entries of every bucket whose name starts with `prefix` ('' = all); returns how many went. */
+  purge(prefix: string): Promise<number>;
   close(): Promise<void>;
 }
