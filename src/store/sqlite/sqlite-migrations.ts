@@ -143,4 +143,11 @@ export const sqliteMigrations: readonly StoreMigration[] = [
       CREATE INDEX request_logs_status_index ON request_logs (status, at, id);
     `,
   },
+  {
+    version: 8,
+    name: 'semantic cache: nothing for SQLite (kept in step with PostgreSQL)',
+    // The semantic cache's embedded mode keeps its vectors in memory; only its shared PostgreSQL
+    // backend has a table. The version is taken here too so both dialects list the same versions.
+    sql: 'SELECT 1',
+  },
 ];

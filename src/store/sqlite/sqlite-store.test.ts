@@ -12,6 +12,8 @@ import { sqliteMigrations } from './sqlite-migrations.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const run = promisify(execFile);
+/** The version a test migration takes: after the last one (versions may skip numbers). */
+const nextSqliteVersion = sqliteMigrations.at(-1)!.version + 1;
 const directory = mkdtempSync(join(tmpdir(), 'sluice-sqlite-store-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
 
@@ -69,7 +71,7 @@ describe('SqliteStore specifics', () => {
 
     const upgraded = [
       ...sqliteMigrations,
-      { version: sqliteMigrations.length + 1, name: 'test: usage', sql: 'CREATE TABLE usage_test (id INTEGER PRIMARY KEY)' },
+      { version: nextSqliteVersion, name: 'test: usage', sql: 'CREATE TABLE usage_test (id INTEGER PRIMARY KEY)' },
     ];
     const second = new SqliteStore(path, { migrations: upgraded });
     await second.migrate();
@@ -93,7 +95,7 @@ describe('SqliteStore specifics', () => {
     const path = freshPath();
     const broken = [
       ...sqliteMigrations,
-      { version: sqliteMigrations.length + 1, name: 'test: broken', sql: 'CREATE TABLE half_done (id INTEGER); SELECT * FROM nowhere' },
+      { version: nextSqliteVersion, name: 'test: broken', sql: 'CREATE TABLE half_done (id INTEGER); SELECT * FROM nowhere' },
     ];
     const store = new SqliteStore(path, { migrations: broken });
     await assert.rejects(store.migrate(), /nowhere/);
@@ -122,7 +124,7 @@ describe('SqliteStore specifics', () => {
         const { SqliteStore } = await import(${JSON.stringify(storeModule)});
         const { sqliteMigrations } = await import(${JSON.stringify(migrationsModule)});
         const migrations = ${extraMigration}
-          ? [...sqliteMigrations, { version: sqliteMigrations.length + 1, name: 'usage', sql: ${JSON.stringify(slowUpgrade)} }]
+          ? [...sqliteMigrations, { version: sqliteMigrations.at(-1).version + 1, name: 'usage', sql: ${JSON.stringify(slowUpgrade)} }]
           : sqliteMigrations;
         const store = new SqliteStore(${JSON.stringify(path)}, { migrations });
         await store.getSetting('warm-up').catch(() => {});
@@ -140,7 +142,7 @@ describe('SqliteStore specifics', () => {
     const db = new Database(path);
     try {
       const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[];
-      assert.deepStrictEqual(versions.map((row) => Number(row.version)), [...sqliteMigrations.map((migration) => migration.version), sqliteMigrations.length + 1]);
+      assert.deepStrictEqual(versions.map((row) => Number(row.version)), [...sqliteMigrations.map((migration) => migration.version), nextSqliteVersion]);
     } finally {
       db.close();
     }
