@@ -13,7 +13,8 @@ import type { AttemptRecord } from '../routing/attempt-record.js';
 import type { RoutePlan } from '../routing/plan-route.js';
 import type { GuardrailState } from '../guardrails/guardrail-policy.js';
 
-export type Endpoint = 'chat' | 'embeddings' | 'models' | 'native';
+/** `messages` is Anthropic's Messages API in and out, served by the chat stages (src/messages-api/). */
+export type Endpoint = 'chat' | 'messages' | 'embeddings' | 'models' | 'native';
 
 /** The answer a pipeline produced; the respond stage writes it in the client's format. */
 export type PipelineResult =
