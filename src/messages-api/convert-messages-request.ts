@@ -1,5 +1,5 @@
 import type { ChatCompletionRequest, ChatMessage, ContentPart } from '../schema/chat-completion-request.js';
-import type { MessageContentBlock, MessageParam, MessagesRequest } from './messages-request-schema.js';
+import type { CountTokensRequest, MessageContentBlock, MessageParam, MessagesRequest } from './messages-request-schema.js';
 
 type Warn = (message: string) => void;
 
@@ -16,7 +16,7 @@ const mappedFields = new Set([
  * to `message.anthropic.thinking_blocks`, the shape the Anthropic adapter replays with their
  * signatures; `cache_control` stays on the parts that carry it.
  */
-export function convertMessagesRequest(request: MessagesRequest, warn: Warn): ChatCompletionRequest {
+export function convertMessagesRequest(request: MessagesRequest | CountTokensRequest, warn: Warn): ChatCompletionRequest {
   const messages: ChatMessage[] = [];
   if (request.system !== undefined) {
     const content = typeof request.system === 'string' ? request.system : request.system.map((block) => ({ ...block }));
@@ -27,12 +27,12 @@ export function convertMessagesRequest(request: MessagesRequest, warn: Warn): Ch
   const extras: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(request)) if (!mappedFields.has(key) && value !== undefined) extras[key] = value;
 
-  const canonical: ChatCompletionRequest = { model: request.model, messages, max_tokens: request.max_tokens };
+  const canonical: ChatCompletionRequest = { model: request.model, messages, ...(request.max_tokens !== undefined ? { max_tokens: request.max_tokens } : {}) };
   if (request.stop_sequences?.length) canonical.stop = request.stop_sequences;
   if (request.temperature !== undefined) canonical.temperature = request.temperature;
   if (request.top_p !== undefined) canonical.top_p = request.top_p;
   if (request.metadata?.user_id) canonical.user = request.metadata.user_id;
-  if (request.stream) {
+  if ('stream' in request && request.stream) {
     canonical.stream = true;
     // message_delta reports the final usage, so the stream must carry it whatever the client asked.
     canonical.stream_options = { include_usage: true };

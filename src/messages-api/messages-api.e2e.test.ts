@@ -178,3 +178,15 @@ test('an upstream failure after the stream started ends it with an Anthropic err
     await failing.close();
   }
 });
+
+test('count_tokens: an o200k estimate of the prompt, marked as an estimate; no upstream call', async () => {
+  const before = openaiUpstream.requests.length;
+  const short = await client.messages.countTokens({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+  const long = await client.messages.countTokens({ model: 'openai/gpt-4o-mini', system: 'You are a careful assistant. '.repeat(20), tools: [weatherTool], messages: [{ role: 'user', content: 'hi' }] });
+  assert.ok(short.input_tokens > 0);
+  assert.ok(long.input_tokens > short.input_tokens + 100, `${long.input_tokens} vs ${short.input_tokens}`);
+  assert.equal(openaiUpstream.requests.length, before);
+  const raw = await fetch(`${gateway.url}/v1/messages/count_tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [] }) });
+  assert.equal(raw.status, 400);
+  assert.equal(((await raw.json()) as { error: { type: string } }).error.type, 'invalid_request_error');
+});

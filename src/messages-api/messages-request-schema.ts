@@ -96,3 +96,8 @@ export const messagesRequestSchema = z.looseObject({
 export type MessagesRequest = z.infer<typeof messagesRequestSchema>;
 export type MessageContentBlock = z.infer<typeof messageContentBlockSchema>;
 export type MessageParam = z.infer<typeof messageParam>;
+
+/** `POST /v1/messages/count_tokens` takes the same request without `max_tokens` and `stream`. */
+export const countTokensRequestSchema = messagesRequestSchema.omit({ max_tokens: true, stream: true }).extend({ max_tokens: z.number().int().min(1).optional() });
+
+export type CountTokensRequest = z.infer<typeof countTokensRequestSchema>;

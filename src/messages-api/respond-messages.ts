@@ -22,6 +22,7 @@ export const respondMessages: Stage = async (context, next) => {
     const { result } = context;
     if (result?.kind === 'chat') writeJson(context, 200, convertCompletionToMessage(result.completion));
     else if (result?.kind === 'chat-stream') await writeMessageStream(context, result.chunks);
+    else if (result?.kind === 'json') writeJson(context, 200, result.body);
     else throw new Error('the messages pipeline produced no chat result');
   } catch (error) {
     failure = error;
