@@ -13,13 +13,16 @@ import type { AttemptRecord } from '../routing/attempt-record.js';
 import type { RoutePlan } from '../routing/plan-route.js';
 import type { GuardrailState } from '../guardrails/guardrail-policy.js';
 
-export type Endpoint = 'chat' | 'embeddings' | 'models' | 'native';
+/** `messages` is Anthropic's Messages API in and out, served by the chat stages (src/messages-api/). */
+export type Endpoint = 'chat' | 'messages' | 'count_tokens' | 'embeddings' | 'models' | 'native';
 
 /** The answer a pipeline produced; the respond stage writes it in the client's format. */
 export type PipelineResult =
   | { kind: 'chat'; completion: ChatCompletion }
   | { kind: 'chat-stream'; chunks: AsyncIterable<ChatCompletionChunk> }
-  | { kind: 'embeddings'; embeddings: EmbeddingsResponse };
+  | { kind: 'embeddings'; embeddings: EmbeddingsResponse }
+  /** An answer that is already in the client's format (e.g. Anthropic's count_tokens). */
+  | { kind: 'json'; body: unknown };
 
 /** Everything one request carries through the stages. */
 export interface RequestContext {

@@ -28,11 +28,16 @@ import { guardRequest } from '../guardrails/guard-request-stage.js';
 import { guardResponse } from '../guardrails/guard-response-stage.js';
 import { cacheResponse } from '../cache/cache-stage.js';
 import { semanticCacheResponse } from '../cache/semantic/semantic-cache-stage.js';
+import { respondMessages } from '../messages-api/respond-messages.js';
+import { parseMessagesRequest } from '../messages-api/parse-messages-request.js';
+import { countMessageTokens, parseCountTokensRequest } from '../messages-api/count-message-tokens.js';
 
 /** The data plane's pipelines, in the phases of DESIGN.md §2.3. */
 const pipelines: Record<Endpoint, (context: RequestContext) => Promise<void>> = {
   // Guardrails sit before any cache stage: a blocked prompt is never looked up, and cached answers are checked too.
   chat: composeStages([logRequest, respond, authenticate, readBody, parseChatRequest, authorizeModel, enforceLimits, guardRequest, guardResponse, cacheResponse, semanticCacheResponse, meterUsage, resolveTarget, callChatUpstream]),
+  messages: composeStages([logRequest, respondMessages, authenticate, readBody, parseMessagesRequest, authorizeModel, enforceLimits, guardRequest, guardResponse, cacheResponse, semanticCacheResponse, meterUsage, resolveTarget, callChatUpstream]),
+  count_tokens: composeStages([logRequest, respondMessages, authenticate, readBody, parseCountTokensRequest, authorizeModel, countMessageTokens]),
   embeddings: composeStages([logRequest, respond, authenticate, readBody, parseEmbeddingsRequest, authorizeModel, enforceLimits, meterUsage, resolveTarget, callEmbeddingsUpstream]),
   models: composeStages([logRequest, respond, authenticate, listModels]),
   native: composeStages([logRequest, respondNative, authenticate, readBody, enforceLimits, forwardNative]),
@@ -52,6 +57,10 @@ function matchRoute(path: string): RouteMatch | undefined {
     case '/v1/chat/completions':
     case '/chat/completions':
       return { endpoint: 'chat', method: 'POST' };
+    case '/v1/messages':
+      return { endpoint: 'messages', method: 'POST' };
+    case '/v1/messages/count_tokens':
+      return { endpoint: 'count_tokens', method: 'POST' };
     case '/v1/embeddings':
     case '/embeddings':
       return { endpoint: 'embeddings', method: 'POST' };
@@ -91,7 +100,7 @@ export function handleRequest(gateway: Gateway, request: IncomingMessage, respon
     return;
   }
   if (route.method && request.method !== route.method) {
-    writeErrorOutsidePipeline(response, new MethodNotAllowedError(request.method ?? '', path), 'openai', requestId);
+    writeErrorOutsidePipeline(response, new MethodNotAllowedError(request.method ?? '', path), route.endpoint === 'messages' || route.endpoint === 'count_tokens' ? 'anthropic' : 'openai', requestId);
     return;
   }
   const endpoint = route.endpoint === 'health' ? 'models' : route.endpoint;
@@ -103,7 +112,7 @@ export function handleRequest(gateway: Gateway, request: IncomingMessage, respon
     request,
     response,
     endpoint,
-    dialect: endpoint === 'native' ? dialectOf(gateway, path) : 'openai',
+    dialect: endpoint === 'native' ? dialectOf(gateway, path) : endpoint === 'messages' || endpoint === 'count_tokens' ? 'anthropic' : 'openai',
     logger: gateway.logger,
     abort,
     warnings: [],

@@ -54,7 +54,7 @@ export async function writeChatStream(context: RequestContext, chunks: AsyncIter
 }
 
 /** Resolves when the client has read what was written, or when it has gone away. */
-function drained(context: RequestContext): Promise<void> {
+export function drained(context: RequestContext): Promise<void> {
   if (context.response.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {

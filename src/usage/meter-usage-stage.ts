@@ -42,8 +42,8 @@ export const meterUsage: Stage = async (context, next) => {
 
 async function settleUsage(context: RequestContext, observer: StreamUsageObserver | undefined, custom: CustomCost | undefined): Promise<void> {
   const { result, target } = context;
-  // No answer at all (the call failed before one): nothing was generated to account for.
-  if (!result || !target) return;
+  // No answer at all (the call failed before one), or one no provider produced: nothing to account for.
+  if (!result || !target || result.kind === 'json') return;
   let usage: Usage | undefined;
   let reportedModel: string | undefined;
   let estimate: (() => Promise<Usage>) | undefined;

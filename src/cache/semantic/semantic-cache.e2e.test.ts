@@ -166,3 +166,22 @@ test('the admin purge of a route clears its semantic entries too, and the hit co
   const other = await chat(bed.gateway, ask('Tell me the France capital city, please'));
   assert.equal(other.cacheStatus, 'HIT');
 });
+
+test('the Anthropic Messages endpoint uses the semantic cache too', async () => {
+  const messages = async (text: string) => {
+    const response = await fetch(`${bed.gateway.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model: 'semantic', max_tokens: 64, messages: [{ role: 'user', content: text }] }),
+    });
+    return { status: response.status, cacheStatus: response.headers.get('x-sluice-cache-status'), match: response.headers.get('x-sluice-cache-match'), body: (await response.json()) as any };
+  };
+  // Buckets include the endpoint, so these entries are the messages endpoint's own.
+  const first = await messages('What is the capital of France? (messages)');
+  assert.equal(first.status, 200);
+  assert.equal(first.cacheStatus, 'MISS');
+  await bed.written((writes += 1));
+  const paraphrase = await messages('Tell me the France capital city (messages)');
+  assert.deepEqual([paraphrase.cacheStatus, paraphrase.match], ['HIT', 'semantic']);
+  assert.equal(paraphrase.body.content[0].text, first.body.content[0].text);
+});

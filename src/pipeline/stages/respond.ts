@@ -16,6 +16,7 @@ export const respond: Stage = async (context, next) => {
     if (!result) throw new Error(`the ${context.endpoint} pipeline produced no result`);
     if (result.kind === 'chat') writeJson(context, 200, result.completion);
     else if (result.kind === 'chat-stream') await writeChatStream(context, result.chunks);
+    else if (result.kind === 'json') writeJson(context, 200, result.body);
     else writeJson(context, 200, matchEncoding(context, result.embeddings));
   } catch (error) {
     failure = error;

@@ -54,12 +54,12 @@ export function createOpenAICompatibleProvider(name: string, endpoints: OpenAICo
     capabilities: { chat: true, stream: true, embeddings: true },
 
     async complete(request: ChatCompletionRequest, call: ProviderCall): Promise<ChatCompletion> {
-      const response = await post('chat/completions', request.model, convertRequest(request, endpoints), call, false);
+      const response = await post('chat/completions', request.model, convertRequest(request, endpoints, call.warn), call, false);
       return convertResponse(name, await readUpstreamJson(name, response, call.timeoutMs));
     },
 
     async stream(request: ChatCompletionRequest, call: ProviderCall): Promise<AsyncIterable<ChatCompletionChunk>> {
-      const response = await post('chat/completions', request.model, convertRequest(request, endpoints), call, true);
+      const response = await post('chat/completions', request.model, convertRequest(request, endpoints, call.warn), call, true);
       const contentType = String(response.headers['content-type'] ?? '');
       if (!contentType.includes('text/event-stream')) {
         response.body.resume();
