@@ -13,6 +13,7 @@ import type { Router } from '../routing/router.js';
 import type { RequestLogService } from '../observability/request-log-service.js';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 import type { ResponseCache } from '../cache/response-cache.js';
+import type { RequestTracing } from '../tracing/request-tracing.js';
 
 /** The long-lived state every request shares. */
 export interface Gateway {
@@ -40,6 +41,8 @@ export interface Gateway {
   readonly metrics: GatewayMetrics;
   /** Exact-match response cache (src/cache/). */
   readonly cache: ResponseCache;
+  /** OpenTelemetry spans (src/tracing/); absent when `tracing.enabled` is false. */
+  readonly tracing?: RequestTracing;
 }
 
 export function createLogger(level: GatewayConfig['logging']['level']): Logger {

@@ -20,6 +20,7 @@ import { priceTableLookup } from '../routing/price-table-lookup.js';
 import { RequestLogService } from '../observability/request-log-service.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { createResponseCache } from '../cache/response-cache.js';
+import { startTracing } from '../tracing/start-tracing.js';
 
 export interface RunningGateway {
   gateway: Gateway;
@@ -57,6 +58,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const providers = createProviders(config);
   const router = options.router ? options.router(config, providers) : createRouter(config, providers, logger, priceTableLookup(usage.prices));
   const logs = new RequestLogService(config.request_log, store, logger);
+  const tracing = await startTracing(config.tracing, logger);
   return {
     config,
     providers,
@@ -73,6 +75,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     logs,
     metrics: new GatewayMetrics({ limits, router, logWriter: logs.writer, keyLabels: config.metrics.key_labels }),
     cache: createResponseCache(config, logger),
+    tracing,
   };
 }
 
@@ -106,6 +109,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       await gateway.limits.close();
       await gateway.router.close();
       await gateway.cache.close();
+      // Spans of the last requests (all ended once the server closed) go out before exit.
+      await gateway.tracing?.close();
       await closeUpstreamPools();
       if (!options.store) await gateway.store.close();
     },
