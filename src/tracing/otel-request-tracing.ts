@@ -111,11 +111,12 @@ export class OtelRequestTracing implements RequestTracing {
   }
 
   traceStage(name: string, stage: Stage): Stage {
+    const options = { attributes: { 'sluice.stage': name } };
     return async (context, next) => {
       const spans = this.requests.get(context);
       if (!spans) return stage(context, next);
       const parent = spans.current;
-      const span = this.tracer.startSpan(name, { attributes: { 'sluice.stage': name } }, parent);
+      const span = this.tracer.startSpan(name, options, parent);
       spans.current = trace.setSpan(parent, span);
       try {
         await stage(context, next);
@@ -219,7 +220,9 @@ export class OtelRequestTracing implements RequestTracing {
         traceState: typeof state === 'string' && state !== '' ? createTraceState(state) : undefined,
       });
     }
-    const server = this.tracer.startSpan(serverSpanName(context), { kind: SpanKind.SERVER, attributes: requestStartAttributes(context) }, parent);
+    const server = this.tracer.startSpan(serverSpanName(context), { kind: SpanKind.SERVER }, parent);
+    // The samplers decide on the parent and the trace id alone; attributes only for recorded spans.
+    if (server.isRecording()) server.setAttributes(requestStartAttributes(context));
     const ids = server.spanContext();
     // The request log, the response's traceparent and native upstream calls use this span's ids.
     adoptTrace(context, { traceId: ids.traceId, parentId: incoming?.parentId ?? null, spanId: ids.spanId, flags: flagsText(ids.traceFlags) });
