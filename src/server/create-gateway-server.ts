@@ -29,20 +29,14 @@ import { guardResponse } from '../guardrails/guard-response-stage.js';
 import { cacheResponse } from '../cache/cache-stage.js';
 import { tracedPipelines } from '../tracing/traced-pipelines.js';
 
-/** The data plane's stages, in the phases of DESIGN.md §2.3. */
-const stagesByEndpoint: Record<Endpoint, readonly Stage[]> = {
+/** The data plane's pipelines, in the phases of DESIGN.md §2.3. */
+const pipelines: Record<Endpoint, (context: RequestContext) => Promise<void>> = {
   // Guardrails sit before any cache stage: a blocked prompt is never looked up, and cached answers are checked too.
-  chat: [logRequest, respond, authenticate, readBody, parseChatRequest, authorizeModel, enforceLimits, guardRequest, guardResponse, cacheResponse, meterUsage, resolveTarget, callChatUpstream],
-  embeddings: [logRequest, respond, authenticate, readBody, parseEmbeddingsRequest, authorizeModel, enforceLimits, meterUsage, resolveTarget, callEmbeddingsUpstream],
-  models: [logRequest, respond, authenticate, listModels],
-  native: [logRequest, respondNative, authenticate, readBody, enforceLimits, forwardNative],
+  chat: composeStages([logRequest, respond, authenticate, readBody, parseChatRequest, authorizeModel, enforceLimits, guardRequest, guardResponse, cacheResponse, meterUsage, resolveTarget, callChatUpstream]),
+  embeddings: composeStages([logRequest, respond, authenticate, readBody, parseEmbeddingsRequest, authorizeModel, enforceLimits, meterUsage, resolveTarget, callEmbeddingsUpstream]),
+  models: composeStages([logRequest, respond, authenticate, listModels]),
+  native: composeStages([logRequest, respondNative, authenticate, readBody, enforceLimits, forwardNative]),
 };
-
-type Pipelines = Record<Endpoint, (context: RequestContext) => Promise<void>>;
-
-const plainPipelines = Object.fromEntries(
-  Object.entries(stagesByEndpoint).map(([endpoint, stages]) => [endpoint, composeStages(stages)]),
-) as Pipelines;
 
 const healthStage: Stage = async (context) => {
   writeJson(context, 200, { status: 'ok' });
@@ -78,7 +72,7 @@ function dialectOf(gateway: Gateway, path: string): ErrorDialect {
   return type === 'anthropic' ? 'anthropic' : type === 'gemini' ? 'gemini' : 'openai';
 }
 
-export function handleRequest(gateway: Gateway, request: IncomingMessage, response: ServerResponse, pipelines: Pipelines = plainPipelines): void {
+export function handleRequest(gateway: Gateway, request: IncomingMessage, response: ServerResponse, activePipelines = pipelines): void {
   const requestId = randomUUID();
   const url = request.url ?? '/';
   const queryStart = url.indexOf('?');
@@ -122,7 +116,7 @@ export function handleRequest(gateway: Gateway, request: IncomingMessage, respon
   response.once('close', () => {
     if (!response.writableFinished) abort.abort(new Error('client disconnected'));
   });
-  const run = route.endpoint === 'health' ? healthStage(context, async () => undefined) : pipelines[endpoint](context);
+  const run = route.endpoint === 'health' ? healthStage(context, async () => undefined) : activePipelines[endpoint](context);
   run.catch((error: unknown) => {
     gateway.logger.error({ requestId, err: error }, 'unhandled pipeline error');
     if (!response.headersSent) writeErrorOutsidePipeline(response, new InternalError(error), 'openai', requestId);
@@ -132,9 +126,9 @@ export function handleRequest(gateway: Gateway, request: IncomingMessage, respon
 
 export function createGatewayServer(gateway: Gateway): Server {
   // With tracing off the plain compositions run: not one wrapper on the request path.
-  const pipelines = gateway.tracing ? tracedPipelines(stagesByEndpoint, gateway.tracing) : plainPipelines;
+  const activePipelines = gateway.tracing ? tracedPipelines(pipelines, gateway.tracing) : pipelines;
   const server = createServer({ keepAliveTimeout: 65_000 }, (request, response) =>
-    handleRequest(gateway, request, response, pipelines),
+    handleRequest(gateway, request, response, activePipelines),
   );
   // A malformed request line or header must not crash anything: answer 400 and close.
   server.on('clientError', (_error, socket) => {

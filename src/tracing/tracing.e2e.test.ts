@@ -294,3 +294,19 @@ test('a caller that does not sample: no spans are exported and the upstream is t
   await spansOfRequest(later.headers.get('x-sluice-request-id')!);
   assert.equal(collector.spans.filter((span) => span.traceId === callerTraceId).length, 0);
 });
+
+test('native passthrough: a request span named by provider, no query string, the upstream under it', async () => {
+  const response = await fetch(`${gateway.url}/native/openai/chat/completions?key=query-secret-44`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+    body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  assert.equal(response.status, 200);
+  await response.arrayBuffer();
+  const { server, trace } = await spansOfRequest(response.headers.get('x-sluice-request-id')!);
+  assert.equal(server.name, 'POST /native/openai/*');
+  assert.equal(server.attributes['url.path'], '/native/openai/chat/completions');
+  assert.ok(!JSON.stringify(server.attributes).includes('query-secret-44'));
+  assert.ok(trace.some((span) => span.name === 'forwardNative'));
+  assert.equal(traceparentSentTo(openai).parentId, server.spanId);
+});
