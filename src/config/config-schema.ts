@@ -6,6 +6,7 @@ import { limitsConfigSchema, scopeLimitsSchema } from '../limits/limit-config.js
 import { guardrailPolicySchema } from '../guardrails/guardrail-config-schema.js';
 import { cacheConfigSchema } from '../cache/cache-config.js';
 import { semanticRouteConfigSchema } from '../cache/semantic/semantic-config.js';
+import { tracingConfigSchema } from '../tracing/tracing-config.js';
 
 export const providerTypes = ['openai', 'anthropic', 'gemini', 'azure-openai'] as const;
 
@@ -153,6 +154,8 @@ export const gatewayConfigSchema = z.strictObject({
   request_log: requestLogConfigSchema,
   /** `/metrics` (src/observability/request-log-config.ts). */
   metrics: metricsConfigSchema,
+  /** OpenTelemetry spans over OTLP/HTTP (src/tracing/tracing-config.ts); off by default. */
+  tracing: tracingConfigSchema,
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -14,6 +14,7 @@ import type { RequestLogService } from '../observability/request-log-service.js'
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { SemanticCache } from '../cache/semantic/semantic-cache.js';
+import type { RequestTracing } from '../tracing/request-tracing.js';
 
 /** The long-lived state every request shares. */
 export interface Gateway {
@@ -43,6 +44,8 @@ export interface Gateway {
   readonly cache: ResponseCache;
   /** Similar-prompt cache of routes with `cache.semantic` (src/cache/semantic/); loads nothing until used. */
   readonly semanticCache: SemanticCache;
+  /** OpenTelemetry spans (src/tracing/); absent when `tracing.enabled` is false. */
+  readonly tracing?: RequestTracing;
 }
 
 export function createLogger(level: GatewayConfig['logging']['level']): Logger {

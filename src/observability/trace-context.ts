@@ -45,6 +45,11 @@ export function traceOf(context: RequestContext): GatewayTrace {
   return trace;
 }
 
+/** Tracing (src/tracing/) makes its OpenTelemetry request span the gateway's span. */
+export function adoptTrace(context: RequestContext, trace: GatewayTrace): void {
+  traces.set(context, trace);
+}
+
 export function traceIdOf(context: RequestContext): string {
   return traceOf(context).traceId;
 }

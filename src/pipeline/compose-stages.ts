@@ -6,9 +6,14 @@ import type { RequestContext } from './request-context.js';
  */
 export type Stage = (context: RequestContext, next: () => Promise<void>) => Promise<void>;
 
+export type ComposedStages = (context: RequestContext) => Promise<void>;
+
+/** What each composed handler runs, for tracing to recompose it with a span per stage. */
+const composedStages = new WeakMap<ComposedStages, readonly Stage[]>();
+
 /** Composes stages into one handler, in order (DESIGN.md §2.3). */
-export function composeStages(stages: readonly Stage[]): (context: RequestContext) => Promise<void> {
-  return (context) => {
+export function composeStages(stages: readonly Stage[]): ComposedStages {
+  const handler: ComposedStages = (context) => {
     const dispatch = (index: number): Promise<void> => {
       const stage = stages[index];
       if (!stage) return Promise.resolve();
@@ -16,4 +21,11 @@ export function composeStages(stages: readonly Stage[]): (context: RequestContex
     };
     return dispatch(0);
   };
+  composedStages.set(handler, stages);
+  return handler;
+}
+
+/** The stages of a handler made by composeStages. */
+export function stagesOf(handler: ComposedStages): readonly Stage[] | undefined {
+  return composedStages.get(handler);
 }

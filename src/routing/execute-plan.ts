@@ -25,6 +25,8 @@ export interface AttemptHooks<T> {
   run(candidate: PlannedTarget): Promise<T>;
   /** An answer that is a content-policy refusal (`finish_reason: content_filter`). */
   isRefusal?(result: T): boolean;
+  /** Told of each attempt as it is recorded, right after its call settled (tracing). */
+  onAttempt?(record: AttemptRecord): void;
 }
 
 export interface Executed<T> {
@@ -111,6 +113,7 @@ async function tryTarget<T>(
     if (route !== undefined) record.route = route;
     if (errorCode !== undefined) record.errorCode = errorCode;
     hooks.attempts.push(record);
+    hooks.onAttempt?.(record);
   };
   let previous: { error: unknown; failure: Failure } | undefined;
   for (let attempt = 1; ; attempt++) {

@@ -64,6 +64,7 @@ export async function runRoute<T>(
 ): Promise<T> {
   const model = context.chatRequest?.model ?? context.embeddingsRequest?.model ?? '';
   const plan = context.routePlan ?? planRequest(context, model);
+  const { tracing } = context.gateway;
   try {
     const { result, candidate } = await executePlan(plan, context.gateway.router, {
       signal: context.abort.signal,
@@ -71,8 +72,12 @@ export async function runRoute<T>(
       isRefusal,
       run: (candidate) => {
         context.target = candidate.target;
-        return call(candidate.target.provider, providerCallFor(context));
+        const providerCall = providerCallFor(context);
+        if (!tracing) return call(candidate.target.provider, providerCall);
+        // Each attempt is a client span, and the upstream is told that span is its parent.
+        return tracing.traceAttempt(context, (traceHeaders) => call(candidate.target.provider, { ...providerCall, traceHeaders }));
       },
+      onAttempt: tracing && ((record) => tracing.attemptRecorded(context, record)),
     });
     context.target = candidate.target;
     return result;

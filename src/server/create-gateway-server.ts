@@ -31,6 +31,7 @@ import { semanticCacheResponse } from '../cache/semantic/semantic-cache-stage.js
 import { respondMessages } from '../messages-api/respond-messages.js';
 import { parseMessagesRequest } from '../messages-api/parse-messages-request.js';
 import { countMessageTokens, parseCountTokensRequest } from '../messages-api/count-message-tokens.js';
+import { tracedPipelines } from '../tracing/traced-pipelines.js';
 
 /** The data plane's pipelines, in the phases of DESIGN.md §2.3. */
 const pipelines: Record<Endpoint, (context: RequestContext) => Promise<void>> = {
@@ -81,7 +82,7 @@ function dialectOf(gateway: Gateway, path: string): ErrorDialect {
   return type === 'anthropic' ? 'anthropic' : type === 'gemini' ? 'gemini' : 'openai';
 }
 
-export function handleRequest(gateway: Gateway, request: IncomingMessage, response: ServerResponse): void {
+export function handleRequest(gateway: Gateway, request: IncomingMessage, response: ServerResponse, activePipelines = pipelines): void {
   const requestId = randomUUID();
   const url = request.url ?? '/';
   const queryStart = url.indexOf('?');
@@ -125,7 +126,7 @@ export function handleRequest(gateway: Gateway, request: IncomingMessage, respon
   response.once('close', () => {
     if (!response.writableFinished) abort.abort(new Error('client disconnected'));
   });
-  const run = route.endpoint === 'health' ? healthStage(context, async () => undefined) : pipelines[endpoint](context);
+  const run = route.endpoint === 'health' ? healthStage(context, async () => undefined) : activePipelines[endpoint](context);
   run.catch((error: unknown) => {
     gateway.logger.error({ requestId, err: error }, 'unhandled pipeline error');
     if (!response.headersSent) writeErrorOutsidePipeline(response, new InternalError(error), 'openai', requestId);
@@ -134,8 +135,10 @@ export function handleRequest(gateway: Gateway, request: IncomingMessage, respon
 }
 
 export function createGatewayServer(gateway: Gateway): Server {
+  // With tracing off the plain compositions run: not one wrapper on the request path.
+  const activePipelines = gateway.tracing ? tracedPipelines(pipelines, gateway.tracing) : pipelines;
   const server = createServer({ keepAliveTimeout: 65_000 }, (request, response) =>
-    handleRequest(gateway, request, response),
+    handleRequest(gateway, request, response, activePipelines),
   );
   // A malformed request line or header must not crash anything: answer 400 and close.
   server.on('clientError', (_error, socket) => {

@@ -21,6 +21,7 @@ import { RequestLogService } from '../observability/request-log-service.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { createResponseCache } from '../cache/response-cache.js';
 import { SemanticCache } from '../cache/semantic/semantic-cache.js';
+import { startTracing } from '../tracing/start-tracing.js';
 
 export interface RunningGateway {
   gateway: Gateway;
@@ -58,6 +59,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const providers = createProviders(config);
   const router = options.router ? options.router(config, providers) : createRouter(config, providers, logger, priceTableLookup(usage.prices));
   const logs = new RequestLogService(config.request_log, store, logger);
+  const tracing = await startTracing(config.tracing, logger);
   return {
     config,
     providers,
@@ -75,6 +77,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     metrics: new GatewayMetrics({ limits, router, logWriter: logs.writer, keyLabels: config.metrics.key_labels }),
     cache: createResponseCache(config, logger),
     semanticCache: new SemanticCache(config, { router, credentials }, logger),
+    tracing,
   };
 }
 
@@ -109,6 +112,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       await gateway.router.close();
       await gateway.cache.close();
       await gateway.semanticCache.close();
+      // Spans of the last requests (all ended once the server closed) go out before exit.
+      await gateway.tracing?.close();
       await closeUpstreamPools();
       if (!options.store) await gateway.store.close();
     },
