@@ -13,7 +13,7 @@ import type { AttemptRecord } from '../routing/attempt-record.js';
 import type { RoutePlan } from '../routing/plan-route.js';
 import type { GuardrailState } from '../guardrails/guardrail-policy.js';
 
-export type Endpoint = 'chat' | 'embeddings' | 'models' | 'native';
+export type Endpoint = 'chat' | 'embeddings' | 'models' | 'native' | 'feedback';
 
 /** The answer a pipeline produced; the respond stage writes it in the client's format. */
 export type PipelineResult =

@@ -27,6 +27,7 @@ import { meterUsage } from '../usage/meter-usage-stage.js';
 import { guardRequest } from '../guardrails/guard-request-stage.js';
 import { guardResponse } from '../guardrails/guard-response-stage.js';
 import { cacheResponse } from '../cache/cache-stage.js';
+import { feedbackPipeline } from '../observability/feedback-pipeline.js';
 
 /** The data plane's pipelines, in the phases of DESIGN.md §2.3. */
 const pipelines: Record<Endpoint, (context: RequestContext) => Promise<void>> = {
@@ -35,6 +36,7 @@ const pipelines: Record<Endpoint, (context: RequestContext) => Promise<void>> = 
   embeddings: composeStages([logRequest, respond, authenticate, readBody, parseEmbeddingsRequest, authorizeModel, enforceLimits, meterUsage, resolveTarget, callEmbeddingsUpstream]),
   models: composeStages([logRequest, respond, authenticate, listModels]),
   native: composeStages([logRequest, respondNative, authenticate, readBody, enforceLimits, forwardNative]),
+  feedback: feedbackPipeline,
 };
 
 const healthStage: Stage = async (context) => {
@@ -57,6 +59,8 @@ function matchRoute(path: string): RouteMatch | undefined {
     case '/v1/models':
     case '/models':
       return { endpoint: 'models', method: 'GET' };
+    case '/v1/feedback':
+      return { endpoint: 'feedback', method: 'POST' };
     case '/healthz':
     case '/readyz':
       return { endpoint: 'health', method: 'GET' };
