@@ -86,9 +86,10 @@ export function selectLogsSql(dialect: LogDialect, query: RequestLogQuery): { sq
     const pattern = `%${query.text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
     conditions.push(`(request_body LIKE ${bind(pattern)} ESCAPE '\\' OR response_body LIKE ${bind(pattern)} ESCAPE '\\')`);
   }
-  // Semi-joins on the feedback table's primary key; feedback is far sparser than requests.
-  if (query.hasFeedback !== undefined) conditions.push(`id ${query.hasFeedback ? 'IN' : 'NOT IN'} (SELECT request_id FROM request_feedback)`);
-  if (query.minScore !== undefined) conditions.push(`id IN (SELECT request_id FROM request_feedback WHERE score >= ${bind(query.minScore)})`);
+  // (Anti-)semi-joins on the feedback table's primary key: one index probe per candidate row.
+  const feedbackOf = 'SELECT 1 FROM request_feedback f WHERE f.request_id = request_logs.id';
+  if (query.hasFeedback !== undefined) conditions.push(`${query.hasFeedback ? '' : 'NOT '}EXISTS (${feedbackOf})`);
+  if (query.minScore !== undefined) conditions.push(`EXISTS (${feedbackOf} AND f.score >= ${bind(query.minScore)})`);
   if (query.cursor !== undefined) {
     const [at, id] = decodeCursor(query.cursor);
     // Bound twice rather than reused: SQLite's `?` placeholders are positional.
