@@ -3,7 +3,7 @@ import { NotFoundError } from '../errors/gateway-errors.js';
 import { parseInput } from '../tenancy/tenancy-inputs.js';
 import { exportCsv, exportNdjson } from './export-logs.js';
 import { logExportQuery, logListQuery, parseListQuery, toLogQuery } from './log-query-input.js';
-import { logExportResponse, requestLogPageResponse, requestLogResponse } from './log-response-schemas.js';
+import { logExportResponse, requestLogDetailResponse, requestLogPageResponse } from './log-response-schemas.js';
 
 /**
  * The request log through the admin API (admin token only: records span every tenant). Each
@@ -56,15 +56,15 @@ export const logRoutes: AdminRoute[] = [
     method: 'GET',
     path: '/logs/{id}',
     operationId: 'getLog',
-    summary: 'One request log record by request id (x-sluice-request-id)',
+    summary: 'One request log record by request id (x-sluice-request-id), with its feedback',
     tag: 'logs',
-    response: { status: 200, schema: requestLogResponse, name: 'RequestLog', description: 'The record' },
+    response: { status: 200, schema: requestLogDetailResponse, name: 'RequestLogDetail', description: 'The record' },
     errors: [404],
     async handle({ gateway, params }) {
       await gateway.logs.writer.flush();
-      const record = await gateway.store.getRequestLog(params.id!);
+      const [record, feedback] = await Promise.all([gateway.store.getRequestLog(params.id!), gateway.store.getRequestFeedback(params.id!)]);
       if (!record) throw new NotFoundError(`No request log record ${params.id}.`, 'log_not_found');
-      return { status: 200, body: record };
+      return { status: 200, body: { ...record, feedback: feedback ?? null } };
     },
   },
 ];

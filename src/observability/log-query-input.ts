@@ -22,6 +22,8 @@ export const logFilterFields = {
   min_latency_ms: number.optional(),
   min_cost_usd: number.optional(),
   q: z.string().min(1).optional().describe('Substring of the stored request or response body (bodies must be stored)'),
+  has_feedback: z.enum(['true', 'false']).optional().describe('Only requests with (true) or without (false) feedback'),
+  min_score: z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a number').optional().describe('Only requests whose feedback score is at least this'),
 };
 
 export const logListQuery = z.strictObject({
@@ -36,7 +38,7 @@ export const logExportQuery = z.strictObject({
 });
 
 /** ISO strings compare as text in the store, so every bound is normalized to the stored form. */
-function isoOf(value: string, field: string): string {
+export function isoOf(value: string, field: string): string {
   const ms = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
   if (Number.isNaN(ms)) throw new InvalidRequestError(`${field}: not a valid date`, { code: 'invalid_value', param: field });
   return new Date(ms).toISOString();
@@ -63,6 +65,8 @@ export function toLogQuery(input: Filters, limit: number, cursor?: string): Requ
   if (input.min_latency_ms) query.minLatencyMs = Number(input.min_latency_ms);
   if (input.min_cost_usd) query.minCostUsd = Number(input.min_cost_usd);
   if (input.q) query.text = input.q;
+  if (input.has_feedback) query.hasFeedback = input.has_feedback === 'true';
+  if (input.min_score) query.minScore = Number(input.min_score);
   if (cursor) query.cursor = cursor;
   return query;
 }

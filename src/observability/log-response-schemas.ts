@@ -32,6 +32,22 @@ export const requestLogResponse = z.object({
   response_body: z.string().nullable(),
 });
 
+/** Feedback on a request (POST /v1/feedback), as stored. */
+export const requestFeedbackResponse = z.object({
+  request_id: z.string(),
+  key_id: z.string().nullable().describe('The key that gave it (the one that made the request); null with auth off'),
+  team_id: z.string().nullable(),
+  score: z.number().describe('-1 or 1, or a grade in [0, 1]'),
+  comment: z.string().nullable(),
+  metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  at: z.string(),
+});
+
+/** One record by id: the record and the latest feedback on it. */
+export const requestLogDetailResponse = requestLogResponse.extend({
+  feedback: requestFeedbackResponse.nullable().describe('The latest feedback on this request; null without any'),
+});
+
 export const requestLogPageResponse = z.object({
   data: z.array(requestLogResponse),
   next_cursor: z.string().nullable().describe('Pass as `cursor` for the next, older page; null on the last'),

@@ -32,12 +32,18 @@ export async function getPostgresRequestLog(pool: pg.Pool, id: string): Promise<
 export async function prunePostgresRequestLogs(pool: pg.Pool, pruning: RequestLogPruning): Promise<number> {
   const statements = pruneSql(dialect, pruning);
   let deleted = 0;
-  if (statements.byAge) deleted += (await pool.query(statements.byAge.sql, statements.byAge.parameters)).rowCount ?? 0;
+  if (statements.byAge) {
+    deleted += (await pool.query(statements.byAge.sql, statements.byAge.parameters)).rowCount ?? 0;
+    const feedback = statements.feedbackBefore(pruning.before!);
+    await pool.query(feedback.sql, feedback.parameters);
+  }
   if (statements.boundary) {
     const row = (await pool.query(statements.boundary.sql, statements.boundary.parameters)).rows[0] as { at: string; id: string } | undefined;
     if (row) {
       const beyond = statements.beyond(row.at, row.id);
       deleted += (await pool.query(beyond.sql, beyond.parameters)).rowCount ?? 0;
+      const feedback = statements.feedbackBefore(row.at);
+      await pool.query(feedback.sql, feedback.parameters);
     }
   }
   return deleted;

@@ -65,6 +65,10 @@ export interface RequestLogQuery {
   minCostUsd?: number;
   /** Substring of the stored request or response body. */
   text?: string;
+  /** Only requests with (true) or without (false) feedback. */
+  hasFeedback?: boolean;
+  /** Only requests whose feedback score is at least this. */
+  minScore?: number;
   /** Opaque cursor from the previous page's `next_cursor`. */
   cursor?: string;
   limit: number;

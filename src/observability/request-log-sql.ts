@@ -86,6 +86,10 @@ export function selectLogsSql(dialect: LogDialect, query: RequestLogQuery): { sq
     const pattern = `%${query.text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
     conditions.push(`(request_body LIKE ${bind(pattern)} ESCAPE '\\' OR response_body LIKE ${bind(pattern)} ESCAPE '\\')`);
   }
+  // (Anti-)semi-joins on the feedback table's primary key: one index probe per candidate row.
+  const feedbackOf = 'SELECT 1 FROM request_feedback f WHERE f.request_id = request_logs.id';
+  if (query.hasFeedback !== undefined) conditions.push(`${query.hasFeedback ? '' : 'NOT '}EXISTS (${feedbackOf})`);
+  if (query.minScore !== undefined) conditions.push(`EXISTS (${feedbackOf} AND f.score >= ${bind(query.minScore)})`);
   if (query.cursor !== undefined) {
     const [at, id] = decodeCursor(query.cursor);
     // Bound twice rather than reused: SQLite's `?` placeholders are positional.
@@ -109,6 +113,11 @@ export function pruneSql(dialect: LogDialect, pruning: RequestLogPruning) {
     boundary: pruning.keepRows !== undefined && pruning.keepRows > 0
       ? { sql: `SELECT at, id FROM request_logs ORDER BY at DESC, id DESC LIMIT 1 OFFSET ${dialect.placeholder(1)}`, parameters: [pruning.keepRows] }
       : undefined,
+    /**
+     * Feedback is never given before its request arrived, so feedback older than the oldest kept
+     * request belongs to a pruned one (an index range on request_feedback.at, no join).
+     */
+    feedbackBefore: (at: string) => ({ sql: `DELETE FROM request_feedback WHERE at < ${dialect.placeholder(1)}`, parameters: [at] }),
     beyond: (at: string, id: string) => ({
       sql: `DELETE FROM request_logs WHERE at < ${dialect.placeholder(1)} OR (at = ${dialect.placeholder(2)} AND id <= ${dialect.placeholder(3)})`,
       parameters: [at, at, id],

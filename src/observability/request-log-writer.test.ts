@@ -88,3 +88,27 @@ test('while the store fails, full batches wait for the timer instead of calling 
   await writer.close();
   assert.equal(store.batches.flat().length, 52);
 });
+
+test('find() sees a record while it is queued and while its batch is being written, not after', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const written: string[] = [];
+  const store = {
+    async insertRequestLogs(batch: readonly RequestLogRecord[]) {
+      await gate;
+      written.push(...batch.map((record) => record.id));
+    },
+  };
+  const writer = new RequestLogWriter(store, silent, { batchSize: 2, flushIntervalMs: 60_000 });
+  writer.record(logRecord({ id: 'a', key_id: 'key-a' }));
+  assert.equal(writer.find('a')?.key_id, 'key-a');
+  assert.equal(writer.find('b'), undefined);
+  writer.record(logRecord({ id: 'b' }));
+  // The second record filled a batch: it is now out of the queue, waiting on the store.
+  assert.equal(writer.depth, 0);
+  assert.equal(writer.find('a')?.id, 'a', 'in flight');
+  release();
+  await writer.close();
+  assert.deepEqual(written, ['a', 'b']);
+  assert.equal(writer.find('a'), undefined);
+});

@@ -18,6 +18,8 @@ export interface RequestLogWriterOptions {
  */
 export class RequestLogWriter {
   private queue: RequestLogRecord[] = [];
+  /** The batch being written: out of the queue, not yet in the store. */
+  private writing: readonly RequestLogRecord[] = [];
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> | undefined;
   private readonly queueSize: number;
@@ -46,6 +48,16 @@ export class RequestLogWriter {
     return this.queue.length;
   }
 
+  /**
+   * A record not yet in the store (queued or being written), by request id: feedback can arrive
+   * before its request's batch is flushed. A scan, newest first: feedback is rare, and an index
+   * would cost every request.
+   */
+  find(id: string): RequestLogRecord | undefined {
+    for (let index = this.queue.length - 1; index >= 0; index--) if (this.queue[index]!.id === id) return this.queue[index];
+    return this.writing.find((record) => record.id === id);
+  }
+
   /** Never throws and never waits: the request has already been answered. */
   record(record: RequestLogRecord): void {
     if (this.queue.length >= this.queueSize) {
@@ -67,6 +79,7 @@ export class RequestLogWriter {
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.batchSize);
+      this.writing = batch;
       try {
         await this.store.insertRequestLogs(batch);
         this.written += batch.length;
@@ -79,6 +92,8 @@ export class RequestLogWriter {
         this.dropped += Math.max(0, batch.length - room);
         this.queue.unshift(...batch.slice(0, room));
         return;
+      } finally {
+        this.writing = [];
       }
     }
   }

@@ -34,12 +34,18 @@ export function getSqliteRequestLog(db: Database.Database, id: string): RequestL
 export function pruneSqliteRequestLogs(db: Database.Database, pruning: RequestLogPruning): number {
   const statements = pruneSql(dialect, pruning);
   let deleted = 0;
-  if (statements.byAge) deleted += db.prepare(statements.byAge.sql).run(...statements.byAge.parameters).changes;
+  if (statements.byAge) {
+    deleted += db.prepare(statements.byAge.sql).run(...statements.byAge.parameters).changes;
+    const feedback = statements.feedbackBefore(pruning.before!);
+    db.prepare(feedback.sql).run(...feedback.parameters);
+  }
   if (statements.boundary) {
     const row = db.prepare(statements.boundary.sql).get(...statements.boundary.parameters) as { at: string; id: string } | undefined;
     if (row) {
       const beyond = statements.beyond(row.at, row.id);
       deleted += db.prepare(beyond.sql).run(...beyond.parameters).changes;
+      const feedback = statements.feedbackBefore(row.at);
+      db.prepare(feedback.sql).run(...feedback.parameters);
     }
   }
   return deleted;

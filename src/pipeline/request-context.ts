@@ -14,7 +14,7 @@ import type { RoutePlan } from '../routing/plan-route.js';
 import type { GuardrailState } from '../guardrails/guardrail-policy.js';
 
 /** `messages` is Anthropic's Messages API in and out, served by the chat stages (src/messages-api/). */
-export type Endpoint = 'chat' | 'messages' | 'count_tokens' | 'embeddings' | 'models' | 'native';
+export type Endpoint = 'chat' | 'messages' | 'count_tokens' | 'embeddings' | 'models' | 'native' | 'feedback';
 
 /** The answer a pipeline produced; the respond stage writes it in the client's format. */
 export type PipelineResult =

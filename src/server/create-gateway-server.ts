@@ -32,6 +32,7 @@ import { respondMessages } from '../messages-api/respond-messages.js';
 import { parseMessagesRequest } from '../messages-api/parse-messages-request.js';
 import { countMessageTokens, parseCountTokensRequest } from '../messages-api/count-message-tokens.js';
 import { tracedPipelines } from '../tracing/traced-pipelines.js';
+import { feedbackPipeline } from '../observability/feedback-pipeline.js';
 
 /** The data plane's pipelines, in the phases of DESIGN.md §2.3. */
 const pipelines: Record<Endpoint, (context: RequestContext) => Promise<void>> = {
@@ -42,6 +43,7 @@ const pipelines: Record<Endpoint, (context: RequestContext) => Promise<void>> = 
   embeddings: composeStages([logRequest, respond, authenticate, readBody, parseEmbeddingsRequest, authorizeModel, enforceLimits, meterUsage, resolveTarget, callEmbeddingsUpstream]),
   models: composeStages([logRequest, respond, authenticate, listModels]),
   native: composeStages([logRequest, respondNative, authenticate, readBody, enforceLimits, forwardNative]),
+  feedback: feedbackPipeline,
 };
 
 const healthStage: Stage = async (context) => {
@@ -68,6 +70,8 @@ function matchRoute(path: string): RouteMatch | undefined {
     case '/v1/models':
     case '/models':
       return { endpoint: 'models', method: 'GET' };
+    case '/v1/feedback':
+      return { endpoint: 'feedback', method: 'POST' };
     case '/healthz':
     case '/readyz':
       return { endpoint: 'health', method: 'GET' };

@@ -1,6 +1,8 @@
 import type { AuditRecord, CredentialRecord, KeyPatch, KeyRecord, TeamPatch, TeamRecord } from './store-records.js';
 import type { UsageQuery, UsageRow, UsageTotals } from '../usage/usage-records.js';
 import type { RequestLogPage, RequestLogPruning, RequestLogQuery, RequestLogRecord } from '../observability/request-log-record.js';
+import type { RequestFeedbackRecord } from '../observability/request-feedback-record.js';
+import type { AnalyticsCell, AnalyticsQuery } from '../observability/analytics-query.js';
 
 /** A unique name (team name, key name within a team, credential name within a provider) is taken. */
 export class StoreConflictError extends Error {
@@ -66,4 +68,10 @@ export interface Store {
   getRequestLog(id: string): Promise<RequestLogRecord | undefined>;
   /** Deletes records by age and beyond a row count; returns how many went. */
   pruneRequestLogs(pruning: RequestLogPruning): Promise<number>;
+
+  /** Stores feedback on a request; a second one on the same request replaces the first. */
+  putRequestFeedback(feedback: RequestFeedbackRecord): Promise<void>;
+  getRequestFeedback(requestId: string): Promise<RequestFeedbackRecord | undefined>;
+  /** Request-log aggregates per (bucket, group) that has requests, oldest bucket first. */
+  queryAnalytics(query: AnalyticsQuery): Promise<AnalyticsCell[]>;
 }

@@ -145,6 +145,24 @@ export const postgresMigrations: readonly StoreMigration[] = [
     `,
   },
   {
+    version: 4,
+    name: 'request feedback: one row per request, the latest feedback wins',
+    // Its own table, not columns of request_logs: feedback can arrive before the log batch
+    // holding its request is flushed. No foreign key for the same reason. The at index serves pruning.
+    sql: `
+      CREATE TABLE request_feedback (
+        request_id TEXT PRIMARY KEY NOT NULL,
+        key_id     TEXT,
+        team_id    TEXT,
+        score      double precision NOT NULL,
+        comment    TEXT,
+        metadata   jsonb NOT NULL,
+        at         TEXT NOT NULL
+      );
+      CREATE INDEX request_feedback_at_index ON request_feedback (at);
+    `,
+  },
+  {
     version: 8,
     name: 'semantic cache: prompt vectors per bucket (src/cache/semantic/postgres-vector-store.ts)',
     // real[] rather than pgvector's type: pgvector is not on stock PostgreSQL, and pgvector can

@@ -10,6 +10,10 @@ import type { UsageQuery, UsageRow, UsageTotals } from '../../usage/usage-record
 import { addPostgresUsage, queryPostgresUsage } from '../../usage/postgres-usage.js';
 import type { RequestLogPage, RequestLogPruning, RequestLogQuery, RequestLogRecord } from '../../observability/request-log-record.js';
 import { getPostgresRequestLog, insertPostgresRequestLogs, prunePostgresRequestLogs, queryPostgresRequestLogs } from '../../observability/postgres-request-logs.js';
+import type { RequestFeedbackRecord } from '../../observability/request-feedback-record.js';
+import { getPostgresRequestFeedback, putPostgresRequestFeedback } from '../../observability/postgres-request-feedback.js';
+import type { AnalyticsCell, AnalyticsQuery } from '../../observability/analytics-query.js';
+import { queryPostgresAnalytics } from '../../observability/postgres-analytics.js';
 
 type Row = Record<string, unknown>;
 
@@ -274,6 +278,18 @@ export class PostgresStore implements Store {
 
   async pruneRequestLogs(pruning: RequestLogPruning): Promise<number> {
     return prunePostgresRequestLogs(this.pool, pruning);
+  }
+
+  async putRequestFeedback(feedback: RequestFeedbackRecord): Promise<void> {
+    await putPostgresRequestFeedback(this.pool, feedback);
+  }
+
+  async getRequestFeedback(requestId: string): Promise<RequestFeedbackRecord | undefined> {
+    return getPostgresRequestFeedback(this.pool, requestId);
+  }
+
+  async queryAnalytics(query: AnalyticsQuery): Promise<AnalyticsCell[]> {
+    return queryPostgresAnalytics(this.pool, query);
   }
 
   private async one(sql: string, values: unknown[]): Promise<Row | undefined> {

@@ -144,6 +144,24 @@ export const sqliteMigrations: readonly StoreMigration[] = [
     `,
   },
   {
+    version: 4,
+    name: 'request feedback: one row per request, the latest feedback wins',
+    // Its own table, not columns of request_logs: feedback can arrive before the log batch
+    // holding its request is flushed. No foreign key for the same reason. The at index serves pruning.
+    sql: `
+      CREATE TABLE request_feedback (
+        request_id TEXT PRIMARY KEY NOT NULL,
+        key_id     TEXT,
+        team_id    TEXT,
+        score      REAL NOT NULL,
+        comment    TEXT,
+        metadata   TEXT NOT NULL,
+        at         TEXT NOT NULL
+      );
+      CREATE INDEX request_feedback_at_index ON request_feedback (at);
+    `,
+  },
+  {
     version: 8,
     name: 'semantic cache: nothing for SQLite (kept in step with PostgreSQL)',
     // The semantic cache's embedded mode keeps its vectors in memory; only its shared PostgreSQL

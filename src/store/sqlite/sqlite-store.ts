@@ -12,6 +12,10 @@ import type { UsageQuery, UsageRow, UsageTotals } from '../../usage/usage-record
 import { addSqliteUsage, querySqliteUsage } from '../../usage/sqlite-usage.js';
 import type { RequestLogPage, RequestLogPruning, RequestLogQuery, RequestLogRecord } from '../../observability/request-log-record.js';
 import { getSqliteRequestLog, insertSqliteRequestLogs, pruneSqliteRequestLogs, querySqliteRequestLogs } from '../../observability/sqlite-request-logs.js';
+import type { RequestFeedbackRecord } from '../../observability/request-feedback-record.js';
+import { getSqliteRequestFeedback, putSqliteRequestFeedback } from '../../observability/sqlite-request-feedback.js';
+import type { AnalyticsCell, AnalyticsQuery } from '../../observability/analytics-query.js';
+import { querySqliteAnalytics } from '../../observability/sqlite-analytics.js';
 
 type Row = Record<string, unknown>;
 
@@ -312,6 +316,18 @@ export class SqliteStore implements Store {
 
   async pruneRequestLogs(pruning: RequestLogPruning): Promise<number> {
     return pruneSqliteRequestLogs(this.db, pruning);
+  }
+
+  async putRequestFeedback(feedback: RequestFeedbackRecord): Promise<void> {
+    await putSqliteRequestFeedback(this.db, feedback);
+  }
+
+  async getRequestFeedback(requestId: string): Promise<RequestFeedbackRecord | undefined> {
+    return getSqliteRequestFeedback(this.db, requestId);
+  }
+
+  async queryAnalytics(query: AnalyticsQuery): Promise<AnalyticsCell[]> {
+    return querySqliteAnalytics(this.db, query);
   }
 
   /**
