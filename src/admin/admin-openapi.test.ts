@@ -27,6 +27,7 @@ const expected: Record<string, string[]> = {
   '/logs': ['get'],
   '/logs/export': ['get'],
   '/logs/{id}': ['get'],
+  '/alerts/deliveries': ['get'],
   '/cache/purge': ['post'],
   '/cache/stats': ['get'],
   '/audit': ['get'],

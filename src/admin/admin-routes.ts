@@ -8,6 +8,7 @@ import { teamRoutes } from './team-routes.js';
 import { usageRoutes } from '../usage/usage-admin-routes.js';
 import { cacheRoutes } from '../cache/cache-admin-routes.js';
 import { logRoutes } from '../observability/log-admin-routes.js';
+import { alertRoutes } from '../alerts/alert-admin-routes.js';
 
 let openApiDocument: Record<string, unknown> | undefined;
 
@@ -31,4 +32,4 @@ const openApiRoute: AdminRoute = {
 };
 
 /** Every admin endpoint, in the order openapi.json lists them. */
-export const adminRoutes: readonly AdminRoute[] = [...teamRoutes, ...keyRoutes, ...credentialRoutes, ...usageRoutes, ...logRoutes, ...cacheRoutes, ...statusRoutes, openApiRoute];
+export const adminRoutes: readonly AdminRoute[] = [...teamRoutes, ...keyRoutes, ...credentialRoutes, ...usageRoutes, ...logRoutes, ...alertRoutes, ...cacheRoutes, ...statusRoutes, openApiRoute];

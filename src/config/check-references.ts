@@ -1,6 +1,7 @@
 import type { GatewayConfig } from './config-schema.js';
 import { checkRouteStrategy } from '../routing/check-route-config.js';
 import { checkGuardrailReferences } from '../guardrails/check-guardrail-references.js';
+import { checkAlertReferences } from '../alerts/check-alert-references.js';
 
 /** Checks what a schema cannot: names that must refer to other parts of the config. */
 export function checkReferences(config: GatewayConfig): string[] {
@@ -26,6 +27,7 @@ export function checkReferences(config: GatewayConfig): string[] {
     });
   }
   problems.push(...checkGuardrailReferences(config));
+  problems.push(...checkAlertReferences(config));
   for (const model of Object.keys(config.pricing)) {
     const provider = model.split('/')[0];
     if (!model.includes('/') || !config.providers[provider]) {

@@ -5,6 +5,7 @@ import { stickyFieldSchema, whenSchema } from '../routing/condition-schema.js';
 import { limitsConfigSchema, scopeLimitsSchema } from '../limits/limit-config.js';
 import { guardrailPolicySchema } from '../guardrails/guardrail-config-schema.js';
 import { cacheConfigSchema } from '../cache/cache-config.js';
+import { alertsConfigSchema } from '../alerts/alert-config.js';
 
 export const providerTypes = ['openai', 'anthropic', 'gemini', 'azure-openai'] as const;
 
@@ -152,6 +153,8 @@ export const gatewayConfigSchema = z.strictObject({
   request_log: requestLogConfigSchema,
   /** `/metrics` (src/observability/request-log-config.ts). */
   metrics: metricsConfigSchema,
+  /** Alert rules delivered as webhooks (src/alerts/alert-config.ts). */
+  alerts: alertsConfigSchema,
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

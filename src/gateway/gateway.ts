@@ -13,6 +13,7 @@ import type { Router } from '../routing/router.js';
 import type { RequestLogService } from '../observability/request-log-service.js';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 import type { ResponseCache } from '../cache/response-cache.js';
+import type { AlertService } from '../alerts/alert-service.js';
 
 /** The long-lived state every request shares. */
 export interface Gateway {
@@ -40,6 +41,8 @@ export interface Gateway {
   readonly metrics: GatewayMetrics;
   /** Exact-match response cache (src/cache/). */
   readonly cache: ResponseCache;
+  /** Alert rules and webhook deliveries (src/alerts/); absent when the config has no rules. */
+  readonly alerts?: AlertService;
 }
 
 export function createLogger(level: GatewayConfig['logging']['level']): Logger {

@@ -1,6 +1,7 @@
 import type { AuditRecord, CredentialRecord, KeyPatch, KeyRecord, TeamPatch, TeamRecord } from './store-records.js';
 import type { UsageQuery, UsageRow, UsageTotals } from '../usage/usage-records.js';
 import type { RequestLogPage, RequestLogPruning, RequestLogQuery, RequestLogRecord } from '../observability/request-log-record.js';
+import type { AlertDeliveryPage, AlertDeliveryQuery, AlertDeliveryRecord } from '../alerts/alert-delivery-record.js';
 
 /** A unique name (team name, key name within a team, credential name within a provider) is taken. */
 export class StoreConflictError extends Error {
@@ -66,4 +67,9 @@ export interface Store {
   getRequestLog(id: string): Promise<RequestLogRecord | undefined>;
   /** Deletes records by age and beyond a row count; returns how many went. */
   pruneRequestLogs(pruning: RequestLogPruning): Promise<number>;
+
+  /** Inserts an alert webhook delivery, or updates its attempt fields when the id exists (src/alerts/). */
+  saveAlertDelivery(record: AlertDeliveryRecord): Promise<void>;
+  /** Newest first, filtered, keyset-paged. */
+  listAlertDeliveries(query: AlertDeliveryQuery): Promise<AlertDeliveryPage>;
 }

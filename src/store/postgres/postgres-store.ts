@@ -10,6 +10,8 @@ import type { UsageQuery, UsageRow, UsageTotals } from '../../usage/usage-record
 import { addPostgresUsage, queryPostgresUsage } from '../../usage/postgres-usage.js';
 import type { RequestLogPage, RequestLogPruning, RequestLogQuery, RequestLogRecord } from '../../observability/request-log-record.js';
 import { getPostgresRequestLog, insertPostgresRequestLogs, prunePostgresRequestLogs, queryPostgresRequestLogs } from '../../observability/postgres-request-logs.js';
+import type { AlertDeliveryPage, AlertDeliveryQuery, AlertDeliveryRecord } from '../../alerts/alert-delivery-record.js';
+import { listPostgresAlertDeliveries, savePostgresAlertDelivery } from '../../alerts/postgres-alert-deliveries.js';
 
 type Row = Record<string, unknown>;
 
@@ -274,6 +276,14 @@ export class PostgresStore implements Store {
 
   async pruneRequestLogs(pruning: RequestLogPruning): Promise<number> {
     return prunePostgresRequestLogs(this.pool, pruning);
+  }
+
+  async saveAlertDelivery(record: AlertDeliveryRecord): Promise<void> {
+    await savePostgresAlertDelivery(this.pool, record);
+  }
+
+  async listAlertDeliveries(query: AlertDeliveryQuery): Promise<AlertDeliveryPage> {
+    return listPostgresAlertDeliveries(this.pool, query);
   }
 
   private async one(sql: string, values: unknown[]): Promise<Row | undefined> {

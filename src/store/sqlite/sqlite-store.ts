@@ -12,6 +12,8 @@ import type { UsageQuery, UsageRow, UsageTotals } from '../../usage/usage-record
 import { addSqliteUsage, querySqliteUsage } from '../../usage/sqlite-usage.js';
 import type { RequestLogPage, RequestLogPruning, RequestLogQuery, RequestLogRecord } from '../../observability/request-log-record.js';
 import { getSqliteRequestLog, insertSqliteRequestLogs, pruneSqliteRequestLogs, querySqliteRequestLogs } from '../../observability/sqlite-request-logs.js';
+import type { AlertDeliveryPage, AlertDeliveryQuery, AlertDeliveryRecord } from '../../alerts/alert-delivery-record.js';
+import { listSqliteAlertDeliveries, saveSqliteAlertDelivery } from '../../alerts/sqlite-alert-deliveries.js';
 
 type Row = Record<string, unknown>;
 
@@ -312,6 +314,14 @@ export class SqliteStore implements Store {
 
   async pruneRequestLogs(pruning: RequestLogPruning): Promise<number> {
     return pruneSqliteRequestLogs(this.db, pruning);
+  }
+
+  async saveAlertDelivery(record: AlertDeliveryRecord): Promise<void> {
+    saveSqliteAlertDelivery(this.db, record);
+  }
+
+  async listAlertDeliveries(query: AlertDeliveryQuery): Promise<AlertDeliveryPage> {
+    return listSqliteAlertDeliveries(this.db, query);
   }
 
   /**
