@@ -80,6 +80,8 @@ export class AlertDeliverer {
       delivered_at: null,
       failed_at: null,
     };
+    // Saved before the first attempt too, so a delivery stuck on a hung webhook is visible.
+    await this.save(record);
     for (let attempt = 1; ; attempt += 1) {
       const at = new Date().toISOString();
       const answer = await postWebhook(this.agent, webhook, body, payload.id, this.hardStop.signal);

@@ -12,8 +12,9 @@ export interface AlertDeliveryAttempt {
 }
 
 /**
- * One notification to one webhook, as the `alert_deliveries` table stores it: saved after every
- * attempt, so an attempt in progress or a gateway that stops mid-retry still leaves a trace.
+ * One notification to one webhook, as the `alert_deliveries` table stores it: saved when it
+ * starts and after every attempt, so an attempt in progress or a gateway that stops mid-retry
+ * still leaves a trace.
  * Never holds the webhook's URL or headers (they may carry secrets): only its name.
  */
 export interface AlertDeliveryRecord {
