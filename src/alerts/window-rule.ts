@@ -7,15 +7,24 @@ import { WindowAggregate } from './window-aggregate.js';
 
 /** Subjects one grouped rule tracks at most: a `group_by` value beyond it is not counted. */
 export const maxSubjectsPerRule = 100;
+/** Model names whose glob match is remembered; the memo starts over when it is full. */
+const modelMemoSize = 1_000;
+
+interface Tracked {
+  subject: string;
+  window: WindowAggregate;
+}
 
 /**
  * An error_rate or latency_p95 rule: counts matching requests per subject in ring-bucket
  * windows as they finish (O(1) each), and decides on the evaluation timer.
  */
 export class WindowRule {
-  private readonly aggregates = new Map<string, WindowAggregate>();
+  /** By the request's value of the grouping field ('' when the rule is not grouped). */
+  private readonly tracked = new Map<string, Tracked>();
   private readonly state: AlertState;
   private readonly ungroupedSubject: string;
+  private readonly modelMatches = new Map<string, boolean>();
   /** Requests not counted because the rule already tracks `maxSubjectsPerRule` subjects. */
   overflowed = 0;
 
@@ -31,57 +40,59 @@ export class WindowRule {
   /** One finished request. `team` is the calling key's team name, when there is one. */
   observe(record: RequestLogRecord, team: string | undefined, nowMs: number): void {
     if (!this.matches(record, team)) return;
-    const subject = this.subjectOf(record, team);
-    if (subject === undefined) return;
-    let aggregate = this.aggregates.get(subject);
-    if (!aggregate) {
-      if (this.aggregates.size >= maxSubjectsPerRule) {
+    // Latency is that of answered requests: failures are error_rate's business (and a fast 401 would hide a slow upstream).
+    const latency = this.rule.type === 'error_rate' ? null : record.status >= 400 ? undefined : this.rule.latency === 'total' ? record.latency_ms : record.first_token_ms;
+    if (latency === undefined) return;
+    const group = this.groupOf(record, team);
+    if (group === null) return;
+    let tracked = this.tracked.get(group);
+    if (!tracked) {
+      if (this.tracked.size >= maxSubjectsPerRule) {
         this.overflowed += 1;
         return;
       }
-      aggregate = new WindowAggregate(this.rule.window_ms, this.rule.type === 'latency_p95');
-      this.aggregates.set(subject, aggregate);
+      const subject = this.rule.group_by ? `${this.rule.group_by}=${group}` : this.ungroupedSubject;
+      tracked = { subject, window: new WindowAggregate(this.rule.window_ms, this.rule.type === 'latency_p95') };
+      this.tracked.set(group, tracked);
     }
-    if (this.rule.type === 'error_rate') {
-      aggregate.add(nowMs, record.status >= this.rule.error_status_min);
-      return;
-    }
-    // Latency is that of answered requests: failures are error_rate's business (and a fast 401 would hide a slow upstream).
-    if (record.status >= 400) return;
-    const latency = this.rule.latency === 'total' ? record.latency_ms : record.first_token_ms;
-    if (latency !== null) aggregate.add(nowMs, false, latency);
+    if (this.rule.type === 'error_rate') tracked.window.add(nowMs, record.status >= this.rule.error_status_min);
+    else if (latency !== null) tracked.window.add(nowMs, false, latency);
   }
 
   private matches(record: RequestLogRecord, team: string | undefined): boolean {
     const { route, provider, model, team: teams } = this.rule;
     if (route && (record.route === null || !route.includes(record.route))) return false;
     if (provider && (record.provider === null || !provider.includes(record.provider))) return false;
-    if (model) {
-      const requested = record.model_requested !== null && matchesAllowList(record.model_requested, model);
-      const served = record.model_served !== null && matchesAllowList(record.model_served, model);
-      if (!requested && !served) return false;
-    }
+    if (model && !this.matchesModel(record.model_requested, model) && !this.matchesModel(record.model_served, model)) return false;
     if (teams && !((team !== undefined && teams.includes(team)) || (record.team_id !== null && teams.includes(record.team_id)))) return false;
     return true;
   }
 
-  /** Undefined when the request has no value for the grouping field (it belongs to no subject). */
-  private subjectOf(record: RequestLogRecord, team: string | undefined): string | undefined {
+  /** Glob matching is a regular expression per glob: remembered per model name, which repeat. */
+  private matchesModel(model: string | null, globs: readonly string[]): boolean {
+    if (model === null) return false;
+    let matched = this.modelMatches.get(model);
+    if (matched === undefined) {
+      if (this.modelMatches.size >= modelMemoSize) this.modelMatches.clear();
+      matched = matchesAllowList(model, globs);
+      this.modelMatches.set(model, matched);
+    }
+    return matched;
+  }
+
+  /** The request's value of the grouping field; null when it has none (it belongs to no subject). */
+  private groupOf(record: RequestLogRecord, team: string | undefined): string | null {
     switch (this.rule.group_by) {
       case undefined:
-        return this.ungroupedSubject;
+        return '';
       case 'route':
-        return record.route === null ? undefined : `route=${record.route}`;
+        return record.route;
       case 'provider':
-        return record.provider === null ? undefined : `provider=${record.provider}`;
-      case 'model': {
-        const model = record.model_served ?? record.model_requested;
-        return model === null ? undefined : `model=${model}`;
-      }
-      case 'team': {
-        const value = team ?? record.team_id;
-        return value === null ? undefined : `team=${value}`;
-      }
+        return record.provider;
+      case 'model':
+        return record.model_served ?? record.model_requested;
+      case 'team':
+        return team ?? record.team_id;
     }
   }
 
@@ -89,11 +100,11 @@ export class WindowRule {
   evaluate(nowMs: number): AlertNotice[] {
     const notices: AlertNotice[] = [];
     const { rule } = this;
-    for (const [subject, aggregate] of this.aggregates) {
-      const reading = aggregate.read(nowMs);
+    for (const [group, { subject, window }] of this.tracked) {
+      const reading = window.read(nowMs);
       if (reading.requests < rule.min_requests) {
         // Too little traffic to tell either way: the subject keeps its state.
-        if (reading.requests === 0 && !this.state.isActive(subject)) this.aggregates.delete(subject);
+        if (reading.requests === 0 && !this.state.isActive(subject)) this.tracked.delete(group);
         continue;
       }
       const value = rule.type === 'error_rate' ? reading.errors / reading.requests : (reading.p95Ms ?? 0);
