@@ -28,6 +28,7 @@ const expected: Record<string, string[]> = {
   '/logs/export': ['get'],
   '/logs/{id}': ['get'],
   '/analytics': ['get'],
+  '/alerts/deliveries': ['get'],
   '/cache/purge': ['post'],
   '/cache/stats': ['get'],
   '/audit': ['get'],

@@ -9,6 +9,7 @@ import { usageRoutes } from '../usage/usage-admin-routes.js';
 import { cacheRoutes } from '../cache/cache-admin-routes.js';
 import { logRoutes } from '../observability/log-admin-routes.js';
 import { analyticsRoutes } from '../observability/analytics-admin-routes.js';
+import { alertRoutes } from '../alerts/alert-admin-routes.js';
 
 let openApiDocument: Record<string, unknown> | undefined;
 
@@ -32,4 +33,4 @@ const openApiRoute: AdminRoute = {
 };
 
 /** Every admin endpoint, in the order openapi.json lists them. */
-export const adminRoutes: readonly AdminRoute[] = [...teamRoutes, ...keyRoutes, ...credentialRoutes, ...usageRoutes, ...logRoutes, ...analyticsRoutes, ...cacheRoutes, ...statusRoutes, openApiRoute];
+export const adminRoutes: readonly AdminRoute[] = [...teamRoutes, ...keyRoutes, ...credentialRoutes, ...usageRoutes, ...logRoutes, ...analyticsRoutes, ...alertRoutes, ...cacheRoutes, ...statusRoutes, openApiRoute];

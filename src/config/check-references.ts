@@ -2,6 +2,7 @@ import type { GatewayConfig } from './config-schema.js';
 import { checkRouteStrategy } from '../routing/check-route-config.js';
 import { checkGuardrailReferences } from '../guardrails/check-guardrail-references.js';
 import { checkSemanticCacheConfig } from '../cache/semantic/check-semantic-config.js';
+import { checkAlertReferences } from '../alerts/check-alert-references.js';
 
 /** Checks what a schema cannot: names that must refer to other parts of the config. */
 export function checkReferences(config: GatewayConfig): string[] {
@@ -28,6 +29,7 @@ export function checkReferences(config: GatewayConfig): string[] {
   }
   problems.push(...checkGuardrailReferences(config));
   problems.push(...checkSemanticCacheConfig(config));
+  problems.push(...checkAlertReferences(config));
   for (const model of Object.keys(config.pricing)) {
     const provider = model.split('/')[0];
     if (!model.includes('/') || !config.providers[provider]) {

@@ -7,6 +7,7 @@ import { guardrailPolicySchema } from '../guardrails/guardrail-config-schema.js'
 import { cacheConfigSchema } from '../cache/cache-config.js';
 import { semanticRouteConfigSchema } from '../cache/semantic/semantic-config.js';
 import { tracingConfigSchema } from '../tracing/tracing-config.js';
+import { alertsConfigSchema } from '../alerts/alert-config.js';
 
 export const providerTypes = ['openai', 'anthropic', 'gemini', 'azure-openai'] as const;
 
@@ -156,6 +157,8 @@ export const gatewayConfigSchema = z.strictObject({
   metrics: metricsConfigSchema,
   /** OpenTelemetry spans over OTLP/HTTP (src/tracing/tracing-config.ts); off by default. */
   tracing: tracingConfigSchema,
+  /** Alert rules delivered as webhooks (src/alerts/alert-config.ts). */
+  alerts: alertsConfigSchema,
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -15,6 +15,7 @@ import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { SemanticCache } from '../cache/semantic/semantic-cache.js';
 import type { RequestTracing } from '../tracing/request-tracing.js';
+import type { AlertService } from '../alerts/alert-service.js';
 
 /** The long-lived state every request shares. */
 export interface Gateway {
@@ -46,6 +47,8 @@ export interface Gateway {
   readonly semanticCache: SemanticCache;
   /** OpenTelemetry spans (src/tracing/); absent when `tracing.enabled` is false. */
   readonly tracing?: RequestTracing;
+  /** Alert rules and webhook deliveries (src/alerts/); absent when the config has no rules. */
+  readonly alerts?: AlertService;
 }
 
 export function createLogger(level: GatewayConfig['logging']['level']): Logger {

@@ -61,6 +61,8 @@ export class LimitService {
   private readonly globalScope: LimitScope;
   private readonly instanceId = randomBytes(6).toString('hex');
   private leaseCounter = 0;
+  /** Budget fractions that fire `budget_alert`, ascending: alert_threshold, 1, and those alert rules ask for. */
+  private budgetThresholds: number[];
   private healthy = true;
   private lastFailureLogMs = 0;
 
@@ -70,6 +72,7 @@ export class LimitService {
     private readonly logger: Logger,
   ) {
     this.settings = config.limits;
+    this.budgetThresholds = [...new Set([config.limits.alert_threshold, 1])].sort((a, b) => a - b);
     this.globalScope = { kind: 'global', id: 'global', name: 'gateway', limits: config.limits };
   }
 
@@ -168,6 +171,11 @@ export class LimitService {
     }
   }
 
+  /** Also fire `budget_alert` (level `alert`) when spend crosses this fraction of a budget. */
+  watchBudgetThreshold(fraction: number): void {
+    if (fraction > 0 && fraction < 1) this.budgetThresholds = [...new Set([...this.budgetThresholds, fraction])].sort((a, b) => a - b);
+  }
+
   /** Current spend of counters (budgets API). */
   readSpend(keys: string[]): Promise<number[]> {
     return this.backend.readSpend(keys);
@@ -178,8 +186,7 @@ export class LimitService {
       if (target.budgetUsd === null) return;
       const after = spendAfter[index];
       const before = after - cost;
-      const thresholds = this.settings.alert_threshold < 1 ? [this.settings.alert_threshold, 1] : [1];
-      for (const threshold of thresholds) {
+      for (const threshold of this.budgetThresholds) {
         const line = target.budgetUsd * threshold;
         // Only the increment that crosses the line fires: once per scope and period.
         if (!(before < line && after >= line)) continue;

@@ -11,6 +11,8 @@ export interface MetricsSources {
   logWriter: Pick<RequestLogWriter, 'depth' | 'dropped' | 'written' | 'failedBatches'>;
   /** Adds a `key` label to request counters: off by default, one series per key can be a lot. */
   keyLabels: boolean;
+  /** Alerts (src/alerts/), when configured: they add their own counters to this registry. */
+  alerts?: { registerMetrics(registry: Registry): void };
 }
 
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -43,6 +45,7 @@ export class GatewayMetrics {
     const rejections = new Counter({ name: 'sluice_rate_limit_rejections_total', help: 'Requests refused by a rate limit or budget', labelNames: ['code', 'scope'], registers });
     sources.limits.events.on('limit_refused', (event: { code: string; scope: string }) => rejections.inc({ code: event.code, scope: event.scope }));
     this.scrapeTimeGauges();
+    sources.alerts?.registerMetrics(this.registry);
   }
 
   private scrapeTimeGauges(): void {

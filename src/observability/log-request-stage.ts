@@ -24,6 +24,7 @@ export const logRequest: Stage = async (context, next) => {
     const record = logs.record(context, failure, performance.now());
     try {
       if (record) metrics.observe(record);
+      if (record) context.gateway.alerts?.observe(record, context.principal?.team.name);
     } catch (error) {
       logger.error({ requestId: context.requestId, err: error }, 'recording request metrics failed');
     }

@@ -32,6 +32,8 @@ export interface BreakerStore {
   acquire(target: string, settings: BreakerSettings, now: number): Promise<BreakerDecision>;
   record(target: string, outcome: BreakerOutcome, settings: BreakerSettings, now: number): void;
   snapshot(target: string, now: number, windowMs: number): Promise<BreakerSnapshot>;
+  /** This instance's copy of a breaker, read synchronously (breaker-transitions.ts). */
+  peek?(target: string): BreakerRecord | undefined;
   /** Resolves once writes in flight have landed (tests, shutdown). */
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -75,6 +77,10 @@ export class MemoryBreakerStore implements BreakerStore {
   }
 
   get(target: string): BreakerRecord | undefined {
+    return this.records.get(target);
+  }
+
+  peek(target: string): BreakerRecord | undefined {
     return this.records.get(target);
   }
 

@@ -128,6 +128,10 @@ export class RedisBreakerStore implements BreakerStore {
     return snapshotOf(target, this.local.get(target), now, windowMs);
   }
 
+  peek(target: string): BreakerRecord | undefined {
+    return this.local.get(target);
+  }
+
   async flush(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
   }

@@ -9,6 +9,7 @@ import { LatencyTracker } from './latency-tracker.js';
 import { planRoute, type Operation, type RoutePlan } from './plan-route.js';
 import { configPriceLookup, type PriceLookup } from './price-lookup.js';
 import { createRedisBreakerStore } from './redis-breaker-store.js';
+import { BreakerEvents, observeBreakerTransitions } from './breaker-transitions.js';
 import type { RequestFacts } from './request-facts.js';
 import type { RetryOverrides } from './retry-policy.js';
 
@@ -33,6 +34,8 @@ export interface TargetHealth extends BreakerSnapshot {
  */
 export class Router implements RoutingRuntime {
   readonly breakers: BreakerStore;
+  /** Breaker state changes seen by this instance (alerts subscribe). */
+  readonly breakerEvents = new BreakerEvents();
   readonly latency = new LatencyTracker();
   readonly clock: Clock;
   readonly random: () => number;
@@ -43,7 +46,7 @@ export class Router implements RoutingRuntime {
     private readonly providers: ReadonlyMap<string, Provider>,
     options: RouterOptions = {},
   ) {
-    this.breakers = options.breakers ?? new MemoryBreakerStore();
+    this.breakers = observeBreakerTransitions(options.breakers ?? new MemoryBreakerStore(), this.breakerEvents);
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.prices = options.prices ?? configPriceLookup(config);

@@ -60,6 +60,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const router = options.router ? options.router(config, providers) : createRouter(config, providers, logger, priceTableLookup(usage.prices));
   const logs = new RequestLogService(config.request_log, store, logger);
   const tracing = await startTracing(config.tracing, logger);
+  // Loaded only when rules exist: a gateway without alerts pays nothing for them.
+  const alerts = Object.keys(config.alerts.rules).length > 0 ? (await import('../alerts/start-alerts.js')).startAlerts(config, store, logger, limits, router) : undefined;
   return {
     config,
     providers,
@@ -74,10 +76,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     limits,
     usage,
     logs,
-    metrics: new GatewayMetrics({ limits, router, logWriter: logs.writer, keyLabels: config.metrics.key_labels }),
+    metrics: new GatewayMetrics({ limits, router, logWriter: logs.writer, keyLabels: config.metrics.key_labels, alerts }),
     cache: createResponseCache(config, logger),
     semanticCache: new SemanticCache(config, { router, credentials }, logger),
     tracing,
+    alerts,
   };
 }
 
@@ -108,6 +111,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       await gateway.usage.close();
       // Every request accepted before the server closed has run its log stage: write them all.
       await gateway.logs.close();
+      // Deliveries in flight finish (and are recorded) before the store closes.
+      await gateway.alerts?.close();
       await gateway.limits.close();
       await gateway.router.close();
       await gateway.cache.close();

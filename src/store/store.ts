@@ -3,6 +3,7 @@ import type { UsageQuery, UsageRow, UsageTotals } from '../usage/usage-records.j
 import type { RequestLogPage, RequestLogPruning, RequestLogQuery, RequestLogRecord } from '../observability/request-log-record.js';
 import type { RequestFeedbackRecord } from '../observability/request-feedback-record.js';
 import type { AnalyticsCell, AnalyticsQuery } from '../observability/analytics-query.js';
+import type { AlertDeliveryPage, AlertDeliveryQuery, AlertDeliveryRecord } from '../alerts/alert-delivery-record.js';
 
 /** A unique name (team name, key name within a team, credential name within a provider) is taken. */
 export class StoreConflictError extends Error {
@@ -74,4 +75,8 @@ export interface Store {
   getRequestFeedback(requestId: string): Promise<RequestFeedbackRecord | undefined>;
   /** Request-log aggregates per (bucket, group) that has requests, oldest bucket first. */
   queryAnalytics(query: AnalyticsQuery): Promise<AnalyticsCell[]>;
+  /** Inserts an alert webhook delivery, or updates its attempt fields when the id exists (src/alerts/). */
+  saveAlertDelivery(record: AlertDeliveryRecord): Promise<void>;
+  /** Newest first, filtered, keyset-paged. */
+  listAlertDeliveries(query: AlertDeliveryQuery): Promise<AlertDeliveryPage>;
 }

@@ -14,6 +14,8 @@ import type { RequestFeedbackRecord } from '../../observability/request-feedback
 import { getPostgresRequestFeedback, putPostgresRequestFeedback } from '../../observability/postgres-request-feedback.js';
 import type { AnalyticsCell, AnalyticsQuery } from '../../observability/analytics-query.js';
 import { queryPostgresAnalytics } from '../../observability/postgres-analytics.js';
+import type { AlertDeliveryPage, AlertDeliveryQuery, AlertDeliveryRecord } from '../../alerts/alert-delivery-record.js';
+import { listPostgresAlertDeliveries, savePostgresAlertDelivery } from '../../alerts/postgres-alert-deliveries.js';
 
 type Row = Record<string, unknown>;
 
@@ -290,6 +292,14 @@ export class PostgresStore implements Store {
 
   async queryAnalytics(query: AnalyticsQuery): Promise<AnalyticsCell[]> {
     return queryPostgresAnalytics(this.pool, query);
+  }
+
+  async saveAlertDelivery(record: AlertDeliveryRecord): Promise<void> {
+    await savePostgresAlertDelivery(this.pool, record);
+  }
+
+  async listAlertDeliveries(query: AlertDeliveryQuery): Promise<AlertDeliveryPage> {
+    return listPostgresAlertDeliveries(this.pool, query);
   }
 
   private async one(sql: string, values: unknown[]): Promise<Row | undefined> {

@@ -162,6 +162,31 @@ export const sqliteMigrations: readonly StoreMigration[] = [
     `,
   },
   {
+    version: 5,
+    name: 'alert deliveries: one row per notification and webhook, updated after each attempt',
+    // Never the webhook's URL or headers (they may carry secrets): only its name.
+    sql: `
+      CREATE TABLE alert_deliveries (
+        id           TEXT PRIMARY KEY,
+        alert_id     TEXT NOT NULL,
+        rule         TEXT NOT NULL,
+        webhook      TEXT NOT NULL,
+        status       TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts     INTEGER NOT NULL,
+        status_code  INTEGER,
+        error        TEXT,
+        payload      TEXT NOT NULL,
+        attempt_log  TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL,
+        delivered_at TEXT,
+        failed_at    TEXT
+      );
+      CREATE INDEX alert_deliveries_created_index ON alert_deliveries (created_at, id);
+      CREATE INDEX alert_deliveries_rule_index ON alert_deliveries (rule, created_at, id);
+    `,
+  },
+  {
     version: 8,
     name: 'semantic cache: nothing for SQLite (kept in step with PostgreSQL)',
     // The semantic cache's embedded mode keeps its vectors in memory; only its shared PostgreSQL

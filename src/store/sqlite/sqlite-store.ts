@@ -16,6 +16,8 @@ import type { RequestFeedbackRecord } from '../../observability/request-feedback
 import { getSqliteRequestFeedback, putSqliteRequestFeedback } from '../../observability/sqlite-request-feedback.js';
 import type { AnalyticsCell, AnalyticsQuery } from '../../observability/analytics-query.js';
 import { querySqliteAnalytics } from '../../observability/sqlite-analytics.js';
+import type { AlertDeliveryPage, AlertDeliveryQuery, AlertDeliveryRecord } from '../../alerts/alert-delivery-record.js';
+import { listSqliteAlertDeliveries, saveSqliteAlertDelivery } from '../../alerts/sqlite-alert-deliveries.js';
 
 type Row = Record<string, unknown>;
 
@@ -328,6 +330,14 @@ export class SqliteStore implements Store {
 
   async queryAnalytics(query: AnalyticsQuery): Promise<AnalyticsCell[]> {
     return querySqliteAnalytics(this.db, query);
+  }
+
+  async saveAlertDelivery(record: AlertDeliveryRecord): Promise<void> {
+    saveSqliteAlertDelivery(this.db, record);
+  }
+
+  async listAlertDeliveries(query: AlertDeliveryQuery): Promise<AlertDeliveryPage> {
+    return listSqliteAlertDeliveries(this.db, query);
   }
 
   /**

@@ -1,0 +1,4 @@
+import { openStore } from '../store/open-store.js';
+import { describeAlertDeliveryStore } from './alert-delivery-store-contract.js';
+
+describeAlertDeliveryStore('SQLite', () => openStore('memory'));

@@ -1,0 +1,14 @@
+import type Database from 'libsql';
+import type { AlertDeliveryPage, AlertDeliveryQuery, AlertDeliveryRecord } from './alert-delivery-record.js';
+import { deliveryPageOf, deliveryParameters, selectDeliveriesSql, upsertDeliverySql } from './alert-delivery-sql.js';
+
+const placeholder = () => '?';
+
+export function saveSqliteAlertDelivery(db: Database.Database, record: AlertDeliveryRecord): void {
+  db.prepare(upsertDeliverySql(placeholder)).run(...deliveryParameters(record));
+}
+
+export function listSqliteAlertDeliveries(db: Database.Database, query: AlertDeliveryQuery): AlertDeliveryPage {
+  const { sql, parameters } = selectDeliveriesSql(placeholder, query);
+  return deliveryPageOf(db.prepare(sql).all(...parameters) as Array<Record<string, unknown>>, query.limit);
+}
