@@ -144,4 +144,13 @@ export const postgresMigrations: readonly StoreMigration[] = [
       CREATE INDEX request_logs_status_index ON request_logs (status, at, id);
     `,
   },
+  {
+    version: 7,
+    name: 'request log: index on the requested model',
+    // The model filter matches the requested or the served model; each side is an ordered index
+    // range (request-log-sql.ts), so both columns need their (column, at, id) index.
+    sql: `
+      CREATE INDEX request_logs_model_requested_index ON request_logs (model_requested, at, id);
+    `,
+  },
 ];
