@@ -81,7 +81,7 @@ export function handleRequest(gateway: Gateway, request: IncomingMessage, respon
     return;
   }
   if (path === '/metrics') {
-    serveMetrics(gateway, request, response);
+    serveMetrics(gateway, request, response, requestId);
     return;
   }
   const route = matchRoute(path);
