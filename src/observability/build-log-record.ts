@@ -4,6 +4,7 @@ import { parseMetadataHeader } from '../routing/request-facts.js';
 import { routeOfRequest } from '../usage/route-of-request.js';
 import { traceIdOf } from './trace-context.js';
 import { redactBody } from './redact-body.js';
+import { isoTimestamp } from './iso-timestamp.js';
 import type { RequestLogRecord } from './request-log-record.js';
 
 /** Microseconds are noise in a log; three decimals keep the columns short. */
@@ -83,7 +84,7 @@ export function buildLogRecord(context: RequestContext, error: unknown, now: num
   const provider = providerOf(context);
   return {
     id: context.requestId,
-    at: new Date(Date.now() - (now - context.startedAt)).toISOString(),
+    at: isoTimestamp(Date.now() - (now - context.startedAt)),
     key_id: context.principal?.key.id ?? null,
     team_id: context.principal?.team.id ?? null,
     route: routeOfRequest(context) ?? null,
