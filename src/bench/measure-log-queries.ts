@@ -103,7 +103,9 @@ export function classifyPlan(plan: readonly string[]): Pick<LogQueryTiming, 'acc
   // The model filter's merge sorts its two branches' pages (at most 2 × limit rows), not the matches.
   const merged = /MERGE \(UNION ALL\)|Merge Append|Append/.test(text);
   const sorts = !merged && /TEMP B-TREE FOR ORDER BY|(^|\s)Sort\b/.test(text);
+  // The weakest access of any branch counts: a merged plan is as slow as its slowest side.
   if (/Seq Scan|SCAN request_logs(?! USING)/.test(text)) return { access: 'full scan', sorts };
+  if (/SCAN request_logs USING/.test(text)) return { access: 'index order walk', sorts };
   if (/SEARCH request_logs|Index Cond|Bitmap Index Scan/.test(text)) return { access: 'index range', sorts };
   return { access: 'index order walk', sorts };
 }
@@ -126,7 +128,7 @@ function sqliteBulkInserter(path: string): { db: Database.Database; insert: Inse
 }
 
 /** Rows generated in JavaScript and inserted through the store's insert function; the rest are copies. */
-const seedRows = Number(process.env.SLUICE_BENCH_LOG_SEED_ROWS ?? 1_000_000);
+const defaultSeedRows = Number(process.env.SLUICE_BENCH_LOG_SEED_ROWS ?? 1_000_000);
 
 /**
  * Grows the table from the seed to `total` by copying the seed's rows inside SQLite, each copy
@@ -195,7 +197,7 @@ async function timeCursorPage(store: Store, page: number): Promise<{ medianMs: n
   return { ...(await timeQuery(store, { limit: 100, ...(cursor ? { cursor } : {}) })), cursor };
 }
 
-export async function measureLogQueries(total: number, storage?: string, progress: (line: string) => void = console.error) {
+export async function measureLogQueries(total: number, storage?: string, progress: (line: string) => void = console.error, seedRows = defaultSeedRows) {
   const temporary = storage === undefined ? mkdtempSync(join(tmpdir(), 'sluice-log-queries-')) : undefined;
   const target = storage ?? `sqlite:${join(temporary!, 'logs.db')}`;
   const sqlitePath = target.startsWith('sqlite:') ? target.slice('sqlite:'.length) : undefined;
