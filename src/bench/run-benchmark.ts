@@ -8,13 +8,16 @@ import { measureLatency, type LatencySummary } from './measure-latency.js';
 import { measureThroughput, type ThroughputSummary } from './measure-throughput.js';
 import { measureAuthMicroseconds } from './measure-auth.js';
 import { formatFailover, measureFailover } from './measure-failover.js';
+import { formatLoggingCost, measureLoggingThroughput, measureRecordCost } from './measure-logging-cost.js';
+import { formatLogQueries, measureLogQueries } from './measure-log-queries.js';
 
 /**
  * `npm run bench`: a zero-delay fake upstream, the gateway (auth on, SQLite store), and a load generator, each its own
  * process on this machine; every figure through Sluice is reported against the upstream
  * called directly in the same run. Options: SLUICE_BENCH_SECONDS (default 10),
  * SLUICE_BENCH_REQUESTS (1-connection samples, default 3000), SLUICE_BENCH_NODE_FLAGS (node
- * flags for the gateway process, for experiments).
+ * flags for the gateway process, for experiments), SLUICE_BENCH_LOG_ROUNDS (log on/off rounds,
+ * default 6), SLUICE_BENCH_LOG_ROWS (request-log rows for the query benchmark; default 0 = skipped).
  */
 const seconds = Number(process.env.SLUICE_BENCH_SECONDS ?? 10);
 const samples = Number(process.env.SLUICE_BENCH_REQUESTS ?? 3000);
@@ -155,6 +158,12 @@ async function main(): Promise<void> {
     console.log(lines.join('\n'));
     // Issue 5's target: a failing target behind a route costs clients nothing once its breaker is open.
     console.log(['', ...formatFailover(await measureFailover({ samples, seconds: Math.min(seconds, 5) }))].join('\n'));
+    // Issue 7: the request log's cost, on vs off in alternating rounds, and per record in-process.
+    const loggingThroughput = await measureLoggingThroughput(upstream.value, Number(process.env.SLUICE_BENCH_LOG_ROUNDS ?? 6), Math.min(seconds, 5));
+    console.log(['', ...formatLoggingCost(loggingThroughput, await measureRecordCost())].join('\n'));
+    // Filling millions of rows takes minutes: only when asked (SLUICE_BENCH_LOG_ROWS=10000000).
+    const logRows = Number(process.env.SLUICE_BENCH_LOG_ROWS ?? 0);
+    if (logRows > 0) console.log(['', ...formatLogQueries(await measureLogQueries(logRows))].join('\n'));
   } finally {
     gateway.child.kill('SIGTERM');
     reference.child.kill('SIGTERM');

@@ -4,6 +4,7 @@ import { parseMetadataHeader } from '../routing/request-facts.js';
 import { routeOfRequest } from '../usage/route-of-request.js';
 import { traceIdOf } from './trace-context.js';
 import { redactBody } from './redact-body.js';
+import { isoTimestamp } from './iso-timestamp.js';
 import type { RequestLogRecord } from './request-log-record.js';
 
 /** Microseconds are noise in a log; three decimals keep the columns short. */
@@ -48,12 +49,24 @@ function errorCodeOf(context: RequestContext, error: unknown, status: number): s
   return status >= 400 ? `http_${status}` : null;
 }
 
+/**
+ * The provider that answered: the target called, or for a cache hit (no target) the one that
+ * answered when the entry was stored, which the cache stage puts in the response headers.
+ */
+function providerOf(context: RequestContext): string | null {
+  if (context.target) return context.target.provider.name;
+  const header = context.responseHeaders['x-sluice-provider'];
+  return typeof header === 'string' ? header : null;
+}
+
 /** The model the provider says answered (often a dated snapshot of the one asked for). */
-function servedModel(context: RequestContext): string | null {
+function servedModel(context: RequestContext, provider: string | null): string | null {
   const { result, target } = context;
-  if (!target) return null;
-  if (result?.kind === 'chat' && result.completion.model) return `${target.provider.name}/${result.completion.model}`;
-  return target.qualifiedModel;
+  if (provider === null) return null;
+  if (result?.kind === 'chat' && result.completion.model) return `${provider}/${result.completion.model}`;
+  if (target) return target.qualifiedModel;
+  const header = context.responseHeaders['x-sluice-model'];
+  return typeof header === 'string' ? header : null;
 }
 
 /**
@@ -68,15 +81,16 @@ export function buildLogRecord(context: RequestContext, error: unknown, now: num
   const cacheHeader = context.responseHeaders['x-sluice-cache-status'] ?? context.response.getHeader('x-sluice-cache-status');
   const userAgent = request.headers['user-agent'];
   const storeBody = bodies !== 'off' && context.body !== undefined;
+  const provider = providerOf(context);
   return {
     id: context.requestId,
-    at: new Date(Date.now() - (now - context.startedAt)).toISOString(),
+    at: isoTimestamp(Date.now() - (now - context.startedAt)),
     key_id: context.principal?.key.id ?? null,
     team_id: context.principal?.team.id ?? null,
     route: routeOfRequest(context) ?? null,
-    provider: context.target?.provider.name ?? null,
+    provider,
     model_requested: context.chatRequest?.model ?? context.embeddingsRequest?.model ?? null,
-    model_served: servedModel(context),
+    model_served: servedModel(context, provider),
     endpoint: context.endpoint,
     status,
     error_code: errorCodeOf(context, error, status),

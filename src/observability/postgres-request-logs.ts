@@ -3,9 +3,9 @@ import type { RequestLogPage, RequestLogPruning, RequestLogQuery, RequestLogReco
 import { requestLogColumns } from './request-log-record.js';
 import { decodeLogRow, insertLogSql, logParameters, pageOf, pruneSql, selectLogsSql, type LogDialect } from './request-log-sql.js';
 
-const dialect: LogDialect = {
+export const postgresLogDialect: LogDialect = {
   placeholder: (index) => `$${index}`,
-  metadataValue: (keyIndex) => `(metadata ->> $${keyIndex}::text)`,
+  metadataValue: (keyPlaceholder) => `(metadata ->> ${keyPlaceholder}::text)`,
   metadataKeyParameter: (key) => key,
 };
 
@@ -15,12 +15,12 @@ const rowsPerStatement = Math.floor(65_535 / requestLogColumns.length);
 export async function insertPostgresRequestLogs(pool: pg.Pool, records: readonly RequestLogRecord[]): Promise<void> {
   for (let start = 0; start < records.length; start += rowsPerStatement) {
     const slice = records.slice(start, start + rowsPerStatement);
-    await pool.query(insertLogSql(dialect, slice.length), slice.flatMap((record) => logParameters(record, true)));
+    await pool.query(insertLogSql(postgresLogDialect, slice.length), slice.flatMap((record) => logParameters(record, true)));
   }
 }
 
 export async function queryPostgresRequestLogs(pool: pg.Pool, query: RequestLogQuery): Promise<RequestLogPage> {
-  const { sql, parameters } = selectLogsSql(dialect, query);
+  const { sql, parameters } = selectLogsSql(postgresLogDialect, query);
   return pageOf((await pool.query(sql, parameters)).rows, query.limit);
 }
 
@@ -30,7 +30,7 @@ export async function getPostgresRequestLog(pool: pg.Pool, id: string): Promise<
 }
 
 export async function prunePostgresRequestLogs(pool: pg.Pool, pruning: RequestLogPruning): Promise<number> {
-  const statements = pruneSql(dialect, pruning);
+  const statements = pruneSql(postgresLogDialect, pruning);
   let deleted = 0;
   if (statements.byAge) {
     deleted += (await pool.query(statements.byAge.sql, statements.byAge.parameters)).rowCount ?? 0;

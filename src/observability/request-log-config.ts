@@ -28,5 +28,12 @@ export const metricsConfigSchema = z
     enabled: z.boolean().default(true),
     /** A `key` label on request counters; off by default to keep the series count bounded. */
     key_labels: z.boolean().default(false),
+    /**
+     * A bearer token scrapers must send (`authorization: { credentials: … }` in Prometheus);
+     * setting it turns auth on. Empty (an unset `${VAR:-}`) means none.
+     */
+    token: z.string().optional(),
+    /** Refuses unauthenticated scrapes even without `token`: the admin token is then the credential. */
+    require_auth: z.boolean().default(false),
   })
   .prefault({});

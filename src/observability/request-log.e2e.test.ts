@@ -129,7 +129,7 @@ test('a store that refuses every write does not fail or slow requests', async ()
 
 test('10,000 requests, then shutdown: every record reaches the store', { timeout: 120_000 }, async () => {
   const store = await openStore('memory');
-  const gateway = await start(store, { auth: { required: false }, request_log: { flush_interval_ms: 60_000, batch_size: 20_000, queue_size: 20_000 } });
+  const gateway = await start(store, { auth: { required: false }, request_log: { flush_interval_ms: 3_600_000, batch_size: 20_000, queue_size: 20_000 } });
   const total = 10_000;
   let sent = 0;
   // 50 clients in parallel: enough to keep several batches in flight when close() starts.
@@ -143,10 +143,12 @@ test('10,000 requests, then shutdown: every record reaches the store', { timeout
       }
     }),
   );
-  // Nothing is written before close(): no timer tick, no full batch.
-  assert.equal(gateway.gateway.logs.writer.written, 0);
+  // Nothing is written before close(): no timer tick, no full batch. (Checked after close, so a
+  // failure cannot leave the gateway open and the test process hanging.)
+  const writtenBeforeClose = gateway.gateway.logs.writer.written;
   // The shutdown path of SIGTERM/SIGINT in src/cli/main.ts: close() and nothing else.
   await gateway.close();
+  assert.equal(writtenBeforeClose, 0);
   const counted = await store.queryRequestLogs({ limit: total + 10, status: 200 });
   assert.equal(counted.records.length, total);
   assert.equal(gateway.gateway.logs.writer.dropped, 0);

@@ -2,9 +2,9 @@ import type Database from 'libsql';
 import type { RequestLogPage, RequestLogPruning, RequestLogQuery, RequestLogRecord } from './request-log-record.js';
 import { decodeLogRow, insertLogSql, logParameters, pageOf, pruneSql, selectLogsSql, type LogDialect } from './request-log-sql.js';
 
-const dialect: LogDialect = {
+export const sqliteLogDialect: LogDialect = {
   placeholder: () => '?',
-  metadataValue: () => 'CAST(json_extract(metadata, ?) AS TEXT)',
+  metadataValue: (keyPlaceholder) => `CAST(json_extract(metadata, ${keyPlaceholder}) AS TEXT)`,
   // A quoted JSON path, so keys with dots or spaces address one member.
   metadataKeyParameter: (key) => `$.${JSON.stringify(key)}`,
 };
@@ -15,14 +15,14 @@ const dialect: LogDialect = {
  */
 export function insertSqliteRequestLogs(db: Database.Database, records: readonly RequestLogRecord[]): void {
   if (records.length === 0) return;
-  const statement = db.prepare(insertLogSql(dialect, 1));
+  const statement = db.prepare(insertLogSql(sqliteLogDialect, 1));
   db.transaction(() => {
     for (const record of records) statement.run(...(logParameters(record, false) as Array<string | number | null>));
   }).immediate();
 }
 
 export function querySqliteRequestLogs(db: Database.Database, query: RequestLogQuery): RequestLogPage {
-  const { sql, parameters } = selectLogsSql(dialect, query);
+  const { sql, parameters } = selectLogsSql(sqliteLogDialect, query);
   return pageOf(db.prepare(sql).all(...(parameters as Array<string | number | null>)) as Array<Record<string, unknown>>, query.limit);
 }
 
@@ -32,7 +32,7 @@ export function getSqliteRequestLog(db: Database.Database, id: string): RequestL
 }
 
 export function pruneSqliteRequestLogs(db: Database.Database, pruning: RequestLogPruning): number {
-  const statements = pruneSql(dialect, pruning);
+  const statements = pruneSql(sqliteLogDialect, pruning);
   let deleted = 0;
   if (statements.byAge) {
     deleted += db.prepare(statements.byAge.sql).run(...statements.byAge.parameters).changes;

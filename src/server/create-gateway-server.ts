@@ -96,7 +96,7 @@ export function handleRequest(gateway: Gateway, request: IncomingMessage, respon
     return;
   }
   if (path === '/metrics') {
-    serveMetrics(gateway, request, response);
+    serveMetrics(gateway, request, response, requestId);
     return;
   }
   const route = matchRoute(path);

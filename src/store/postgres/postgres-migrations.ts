@@ -188,6 +188,15 @@ export const postgresMigrations: readonly StoreMigration[] = [
     `,
   },
   {
+    version: 7,
+    name: 'request log: index on the requested model',
+    // The model filter matches the requested or the served model; each side is an ordered index
+    // range (request-log-sql.ts), so both columns need their (column, at, id) index.
+    sql: `
+      CREATE INDEX request_logs_model_requested_index ON request_logs (model_requested, at, id);
+    `,
+  },
+  {
     version: 8,
     name: 'semantic cache: prompt vectors per bucket (src/cache/semantic/postgres-vector-store.ts)',
     // real[] rather than pgvector's type: pgvector is not on stock PostgreSQL, and pgvector can

@@ -187,6 +187,15 @@ export const sqliteMigrations: readonly StoreMigration[] = [
     `,
   },
   {
+    version: 7,
+    name: 'request log: index on the requested model',
+    // The model filter matches the requested or the served model; each side is an ordered index
+    // range (request-log-sql.ts), so both columns need their (column, at, id) index.
+    sql: `
+      CREATE INDEX request_logs_model_requested_index ON request_logs (model_requested, at, id);
+    `,
+  },
+  {
     version: 8,
     name: 'semantic cache: nothing for SQLite (kept in step with PostgreSQL)',
     // The semantic cache's embedded mode keeps its vectors in memory; only its shared PostgreSQL

@@ -1,0 +1,274 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import Database from 'libsql';
+import pg from 'pg';
+import { postgresLogDialect } from '../observability/postgres-request-logs.js';
+import { requestLogColumns, type RequestLogQuery, type RequestLogRecord } from '../observability/request-log-record.js';
+import { selectLogsSql } from '../observability/request-log-sql.js';
+import { insertSqliteRequestLogs, sqliteLogDialect } from '../observability/sqlite-request-logs.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import { syntheticLogRow, syntheticTraffic } from './log-row-generator.js';
+
+/**
+ * Issue 7: "indexes that keep queries fast at 10 million rows". Fills a store with N realistic
+ * metadata-only rows through the store's insert function (batches of 1,000 as
+ * the writer sends them; see sqliteBulkInserter), then times the logs API's typical queries through `queryRequestLogs` and
+ * prints each one's plan, so a query that walks the table instead of an index shows.
+ *
+ *   node dist/bench/measure-log-queries.js [ROWS] [STORAGE]
+ *
+ * STORAGE defaults to a SQLite file (WAL) in a temporary directory, deleted afterwards; given as
+ * `sqlite:PATH` the file is kept and rows already in it count towards ROWS, so a run can be
+ * resumed or its queries re-timed. A `postgres://` URL measures PostgreSQL (use a scratch schema).
+ */
+
+export interface LogQueryTiming {
+  name: string;
+  /** Median and fastest of the timed runs, ms, through the store's query path. */
+  medianMs: number;
+  minMs: number;
+  rows: number;
+  plan: string[];
+  /** How the plan reaches rows: an index range, an index walked in order, or the whole table. */
+  access: 'index range' | 'index order walk' | 'full scan';
+  /** True when the plan sorts the matches (every match is read before the first row returns). */
+  sorts: boolean;
+}
+
+const batchSize = 1_000;
+const timedRuns = 5;
+
+/** The queries an operator's log screen makes; values picked so each finds rows in the synthetic data. */
+export function typicalLogQueries(): Array<{ name: string; query: RequestLogQuery }> {
+  const hourStart = Date.UTC(2026, 9, 20, 14);
+  const limit = 100;
+  return [
+    { name: 'latest page', query: { limit } },
+    { name: 'by key (busy key)', query: { limit, keyId: 'key-3' } },
+    { name: 'by key (quiet key)', query: { limit, keyId: 'key-1990' } },
+    { name: 'by team', query: { limit, teamId: 'team-17' } },
+    { name: 'by model (requested or served)', query: { limit, model: 'anthropic/claude-sonnet-4-5' } },
+    { name: 'by model (served snapshot)', query: { limit, model: 'openai/gpt-4o-mini-2024-07-18' } },
+    { name: 'by status 502', query: { limit, status: 502 } },
+    { name: 'by status 500 (rare)', query: { limit, status: 500 } },
+    { name: 'time range (1 hour, 10 days back)', query: { limit, from: new Date(hourStart).toISOString(), to: new Date(hourStart + 3_600_000).toISOString() } },
+    { name: 'team + time range', query: { limit, teamId: 'team-17', from: new Date(hourStart).toISOString(), to: new Date(hourStart + 3_600_000).toISOString() } },
+    { name: 'key + status 429', query: { limit, keyId: 'key-3', status: 429 } },
+    { name: 'route', query: { limit, route: 'smart' } },
+    { name: 'provider + cache HIT', query: { limit, provider: 'anthropic', cacheStatus: 'HIT' } },
+    { name: 'metadata env=staging (common)', query: { limit, metadataKey: 'env', metadataValue: 'staging' } },
+    { name: 'metadata user=u-42 (1 in 10,000)', query: { limit, metadataKey: 'user', metadataValue: 'u-42' } },
+    { name: 'metadata user=u-42, last 24 h', query: { limit, metadataKey: 'user', metadataValue: 'u-42', from: new Date(Date.UTC(2026, 9, 31)).toISOString() } },
+    { name: 'min latency 4,000 ms', query: { limit, minLatencyMs: 4_000 } },
+  ];
+}
+
+interface Explainer {
+  explain(query: RequestLogQuery): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+function sqliteExplainer(path: string): Explainer {
+  const db = new Database(path, { readonly: true });
+  return {
+    async explain(query) {
+      const { sql, parameters } = selectLogsSql(sqliteLogDialect, query);
+      const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(parameters as Array<string | number>)) as Array<{ detail: string }>;
+      return rows.map((row) => row.detail);
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
+
+function postgresExplainer(url: string): Explainer {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  return {
+    async explain(query) {
+      const { sql, parameters } = selectLogsSql(postgresLogDialect, query);
+      const result = await pool.query(`EXPLAIN ${sql}`, parameters);
+      return result.rows.map((row: Record<string, string>) => row['QUERY PLAN']!);
+    },
+    close: () => pool.end(),
+  };
+}
+
+export function classifyPlan(plan: readonly string[]): Pick<LogQueryTiming, 'access' | 'sorts'> {
+  const text = plan.join('\n');
+  // The model filter's merge sorts its two branches' pages (at most 2 × limit rows), not the matches.
+  const merged = /MERGE \(UNION ALL\)|Merge Append|Append/.test(text);
+  const sorts = !merged && /TEMP B-TREE FOR ORDER BY|(^|\s)Sort\b/.test(text);
+  // The weakest access of any branch counts: a merged plan is as slow as its slowest side.
+  if (/Seq Scan|SCAN request_logs(?! USING)/.test(text)) return { access: 'full scan', sorts };
+  if (/SCAN request_logs USING/.test(text)) return { access: 'index order walk', sorts };
+  if (/SEARCH request_logs|Index Cond|Bitmap Index Scan/.test(text)) return { access: 'index range', sorts };
+  return { access: 'index order walk', sorts };
+}
+
+type InsertBatch = (records: readonly RequestLogRecord[]) => Promise<void>;
+
+/**
+ * The SQLite store's own insert function (same statement, encoding and one transaction per batch)
+ * on a connection of the benchmark's with a 256 MB page cache instead of SQLite's default 2 MB:
+ * with the default, the random-order id and key indexes make every insert a cache miss past a few
+ * hundred thousand rows, and a 10M-row fill would take hours on this machine. The store's query path is what is timed.
+ */
+function sqliteBulkInserter(path: string): { db: Database.Database; insert: InsertBatch; close: () => void } {
+  const db = new Database(path);
+  db.pragma('busy_timeout = 5000');
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('cache_size = -262144');
+  return { db, insert: async (records) => insertSqliteRequestLogs(db, records), close: () => db.close() };
+}
+
+/** Rows generated in JavaScript and inserted through the store's insert function; the rest are copies. */
+const defaultSeedRows = Number(process.env.SLUICE_BENCH_LOG_SEED_ROWS ?? 1_000_000);
+
+/**
+ * Grows the table from the seed to `total` by copying the seed's rows inside SQLite, each copy
+ * `generation` shifted back by whole seed spans (so times stay distinct and ordered) with its own
+ * ids. The copies keep the seed's distributions (keys, teams, models, statuses, metadata) and go
+ * through every index as inserts do; only the JavaScript side of the insert is skipped, which
+ * on this 2-core machine shared by other jobs would have made a 10M-row fill take hours.
+ */
+function copySeed(db: Database.Database, seed: number, present: number, total: number, progress: (line: string) => void): number {
+  const started = performance.now();
+  const columns = requestLogColumns.join(', ');
+  const shifted = requestLogColumns
+    .map((column) => (column === 'id' ? `id || '.' || ?` : column === 'at' ? `strftime('%Y-%m-%dT%H:%M:%fZ', at, ?)` : column))
+    .join(', ');
+  const copy = db.prepare(`INSERT INTO request_logs (${columns}) SELECT ${shifted} FROM request_logs WHERE rowid BETWEEN ? AND ?`);
+  for (let done = present; done < total; ) {
+    const generation = Math.floor(done / seed);
+    const offset = done % seed;
+    const rows = Math.min(seed - offset, total - done, 100_000);
+    db.transaction(() => copy.run(String(generation), `-${generation * syntheticTraffic.days} days`, offset + 1, offset + rows)).immediate();
+    done += rows;
+    if (done % 1_000_000 === 0 || done === total) progress(`  ${done.toLocaleString('en')} rows (copies), ${Math.round((done - present) / ((performance.now() - started) / 1000))} rows/s`);
+  }
+  return (performance.now() - started) / 1000;
+}
+
+async function fill(insert: InsertBatch, from: number, total: number, progress: (line: string) => void): Promise<number> {
+  const started = performance.now();
+  let lastReport = started;
+  for (let start = from; start < total; start += batchSize) {
+    const batch: RequestLogRecord[] = [];
+    for (let index = start; index < Math.min(total, start + batchSize); index++) batch.push(syntheticLogRow(index, total));
+    await insert(batch);
+    const now = performance.now();
+    if (now - lastReport > 30_000) {
+      lastReport = now;
+      const done = Math.min(total, start + batchSize);
+      progress(`  ${done.toLocaleString('en')} rows, ${Math.round((done - from) / ((now - started) / 1000))} rows/s`);
+    }
+  }
+  return (performance.now() - started) / 1000;
+}
+
+async function timeQuery(store: Store, query: RequestLogQuery): Promise<{ medianMs: number; minMs: number; rows: number }> {
+  const warmStarted = performance.now();
+  let rows = (await store.queryRequestLogs(query)).records.length;
+  // A query that walks millions of rows is timed once more, not five times: the figure is clear.
+  const runs = performance.now() - warmStarted > 2_000 ? 1 : timedRuns;
+  const durations: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const started = performance.now();
+    rows = (await store.queryRequestLogs(query)).records.length;
+    durations.push(performance.now() - started);
+  }
+  durations.sort((a, b) => a - b);
+  return { medianMs: durations[durations.length >> 1]!, minMs: durations[0]!, rows };
+}
+
+/** The 50th page of 100 through the API's cursors: each page is one more keyset step. */
+async function timeCursorPage(store: Store, page: number): Promise<{ medianMs: number; minMs: number; rows: number; cursor: string | undefined }> {
+  let cursor: string | undefined;
+  for (let index = 1; index < page; index++) {
+    const result = await store.queryRequestLogs({ limit: 100, ...(cursor ? { cursor } : {}) });
+    cursor = result.next_cursor ?? undefined;
+  }
+  return { ...(await timeQuery(store, { limit: 100, ...(cursor ? { cursor } : {}) })), cursor };
+}
+
+export async function measureLogQueries(total: number, storage?: string, progress: (line: string) => void = console.error, seedRows = defaultSeedRows) {
+  const temporary = storage === undefined ? mkdtempSync(join(tmpdir(), 'sluice-log-queries-')) : undefined;
+  const target = storage ?? `sqlite:${join(temporary!, 'logs.db')}`;
+  const sqlitePath = target.startsWith('sqlite:') ? target.slice('sqlite:'.length) : undefined;
+  const existed = sqlitePath !== undefined && existsSync(sqlitePath);
+  const openedAt = performance.now();
+  const store = await openStore(target);
+  const migrateSeconds = (performance.now() - openedAt) / 1000;
+  const explainer = sqlitePath ? sqliteExplainer(sqlitePath) : postgresExplainer(target);
+  try {
+    const present = existed || !sqlitePath ? await existingRows(target, sqlitePath) : 0;
+    progress(`${target}: ${present.toLocaleString('en')} rows present${existed ? ` (opened and migrated in ${migrateSeconds.toFixed(1)} s)` : ''}; filling to ${total.toLocaleString('en')}`);
+    const inserter = sqlitePath ? sqliteBulkInserter(sqlitePath) : undefined;
+    // Past `seedRows`, SQLite rows are copies of the seed made inside SQLite (see copySeed).
+    const generated = sqlitePath ? Math.min(total, seedRows) : total;
+    const fillSeconds = present < generated ? await fill(inserter?.insert ?? ((batch) => store.insertRequestLogs(batch)), present, generated, progress) : 0;
+    const copySeconds = inserter && present < total && total > generated ? copySeed(inserter.db, generated, Math.max(present, generated), total, progress) : 0;
+    inserter?.close();
+    const timings: LogQueryTiming[] = [];
+    for (const { name, query } of typicalLogQueries()) {
+      const timing = await timeQuery(store, query);
+      const plan = await explainer.explain(query);
+      timings.push({ name, ...timing, plan, ...classifyPlan(plan) });
+    }
+    const cursorPage = await timeCursorPage(store, 50);
+    const cursorQuery: RequestLogQuery = { limit: 100, ...(cursorPage.cursor ? { cursor: cursorPage.cursor } : {}) };
+    const cursorPlan = await explainer.explain(cursorQuery);
+    timings.push({ name: 'cursor page 50 (of 100 rows)', medianMs: cursorPage.medianMs, minMs: cursorPage.minMs, rows: cursorPage.rows, plan: cursorPlan, ...classifyPlan(cursorPlan) });
+    const insertedRows = Math.max(0, generated - present);
+    const copiedRows = Math.max(0, total - Math.max(present, generated));
+    return { storage: sqlitePath ? 'sqlite file (WAL)' : 'postgresql', rows: total, insertedRows, fillSeconds, copiedRows, copySeconds, timings };
+  } finally {
+    await explainer.close();
+    await store.close();
+    if (temporary) rmSync(temporary, { recursive: true, force: true });
+  }
+}
+
+async function existingRows(target: string, sqlitePath: string | undefined): Promise<number> {
+  if (sqlitePath) {
+    const db = new Database(sqlitePath, { readonly: true });
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM request_logs').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  }
+  const pool = new pg.Pool({ connectionString: target, max: 1 });
+  try {
+    return Number((await pool.query('SELECT count(*) AS n FROM request_logs')).rows[0].n);
+  } finally {
+    await pool.end();
+  }
+}
+
+export function formatLogQueries(result: Awaited<ReturnType<typeof measureLogQueries>>): string[] {
+  const lines = [
+    `Request log queries — ${result.storage}, ${result.rows.toLocaleString('en')} rows` +
+      (result.insertedRows > 0 ? `; ${result.insertedRows.toLocaleString('en')} generated and inserted in ${result.fillSeconds.toFixed(0)} s (${Math.round(result.insertedRows / result.fillSeconds)} rows/s, batches of ${batchSize})` : '') +
+      (result.copiedRows > 0 ? `; ${result.copiedRows.toLocaleString('en')} copied in SQLite in ${result.copySeconds.toFixed(0)} s (${Math.round(result.copiedRows / result.copySeconds)} rows/s)` : ''),
+    '',
+    '| query (100 rows a page) | median ms | min ms | rows | access | sorts |',
+    '|---|---|---|---|---|---|',
+    ...result.timings.map((timing) => `| ${timing.name} | ${timing.medianMs.toFixed(2)} | ${timing.minMs.toFixed(2)} | ${timing.rows} | ${timing.access} | ${timing.sorts ? 'yes' : 'no'} |`),
+    '',
+    'Plans:',
+    ...result.timings.flatMap((timing) => [`- ${timing.name}:`, ...timing.plan.map((line) => `    ${line}`)]),
+  ];
+  return lines;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const result = await measureLogQueries(Number(process.argv[2] ?? 1_000_000), process.argv[3]);
+  console.log(formatLogQueries(result).join('\n'));
+}
