@@ -83,10 +83,13 @@ async function main(): Promise<void> {
   const chatBody = values.body === 'stream' ? benchStreamingBody : benchChatBody;
   const body = isSluice ? viaGateway(chatBody) : chatBody;
   try {
+    const idleRss = residentMegabytes(pid);
     await drive(started.value, '/v1/chat/completions', body, headers, warmup, connections);
     if (!values.plain) execFileSync('callgrind_control', ['-z', String(pid)], { stdio: 'ignore' });
     const rssBefore = residentMegabytes(pid);
-    await drive(started.value, '/v1/chat/completions', body, headers, requests, connections);
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, residentMegabytes(pid))), 50);
+    await drive(started.value, '/v1/chat/completions', body, headers, requests, connections).finally(() => clearInterval(sampler));
     const rssAfter = residentMegabytes(pid);
     if (!values.plain) {
       execFileSync('callgrind_control', ['-d', String(pid)], { stdio: 'ignore' });
@@ -104,7 +107,8 @@ async function main(): Promise<void> {
         }),
       );
     } else {
-      console.log(JSON.stringify({ target: values.target, rssBeforeMegabytes: rssBefore, rssAfterMegabytes: rssAfter }));
+      const round = (megabytes: number) => Math.round(megabytes * 10) / 10;
+      console.log(JSON.stringify({ target: values.target, connections, requests, nodeFlags: nodeFlags.join(' '), rssIdleMegabytes: round(idleRss), rssAfterWarmupMegabytes: round(rssBefore), rssPeakMegabytes: round(rssPeak), rssAfterMegabytes: round(rssAfter) }));
     }
   } finally {
     // Waited for, so a `--cpu-prof` profile is written before this script ends.
