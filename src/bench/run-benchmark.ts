@@ -1,9 +1,5 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { benchChatBody, benchStreamingBody, distDirectory, gatewayUrlLine, residentMegabytes, startChild, urlLine, viaGateway, writeBenchGatewayConfig } from './bench-setup.js';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
 import { measureLatency, type LatencySummary } from './measure-latency.js';
 import { measureThroughput, type ThroughputSummary } from './measure-throughput.js';
 import { measureAuthMicroseconds } from './measure-auth.js';
@@ -22,25 +18,6 @@ import { formatLogQueries, measureLogQueries } from './measure-log-queries.js';
 const seconds = Number(process.env.SLUICE_BENCH_SECONDS ?? 10);
 const samples = Number(process.env.SLUICE_BENCH_REQUESTS ?? 3000);
 const connections = 50;
-const distDirectory = fileURLToPath(new URL('..', import.meta.url));
-
-function startChild(args: string[], waitFor: (line: string) => string | undefined): Promise<{ child: ChildProcess; value: string }> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      const value = waitFor(line);
-      if (value) resolve({ child, value });
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
-  });
-}
-
-function residentMegabytes(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kilobytes = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kilobytes / 1024;
-}
 
 async function withRssSampling<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; peakRss: number }> {
   let peakRss = residentMegabytes(pid);
@@ -69,34 +46,15 @@ function medianOf(summaries: LatencySummary[]): LatencySummary {
 }
 
 async function main(): Promise<void> {
-  const upstream = await startChild([join(distDirectory, 'bench/bench-upstream.js')], (line) => (line.startsWith('http') ? line : undefined));
-  const configDirectory = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
-  const configPath = join(configDirectory, 'sluice.yaml');
-  writeFileSync(
-    configPath,
-    `server: { host: 127.0.0.1, port: 0 }\nstorage: "sqlite:${join(configDirectory, 'sluice.db')}"\nauth: { required: true }\nadmin: { token: bench-admin-token }\nlogging: { level: info }\n` +
-      `providers:\n  bench: { type: openai, base_url: "${upstream.value}/v1", api_key: sk-bench }\n`,
-  );
-  // Auth is on, as in production: one team and key, made with the CLI in the gateway's store.
-  const cli = join(distDirectory, 'cli/main.js');
-  execFileSync(process.execPath, [cli, 'teams', 'create', 'bench', '--config', configPath]);
-  const created = JSON.parse(execFileSync(process.execPath, [cli, 'keys', 'create', '--team', 'bench', '--models', 'bench/*', '--json', '--config', configPath], { encoding: 'utf8' })) as { secret: string };
-  const authorization = { authorization: `Bearer ${created.secret}` };
+  const upstream = await startChild([join(distDirectory, 'bench/bench-upstream.js')], urlLine);
+  const { configPath, authorization } = writeBenchGatewayConfig(upstream.value);
   const gatewayFlags = (process.env.SLUICE_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const gateway = await startChild([...gatewayFlags, join(distDirectory, 'cli/main.js'), 'start', '--config', configPath], (line) => {
-    try {
-      const record = JSON.parse(line) as { url?: string };
-      return record.url;
-    } catch {
-      return undefined;
-    }
-  });
+  const gateway = await startChild([...gatewayFlags, join(distDirectory, 'cli/main.js'), 'start', '--config', configPath], gatewayUrlLine);
   const gatewayPid = gateway.child.pid!;
-  const reference = await startChild([join(distDirectory, 'bench/reference-proxy.js'), upstream.value], (line) => (line.startsWith('http') ? line : undefined));
+  const reference = await startChild([join(distDirectory, 'bench/reference-proxy.js'), upstream.value], urlLine);
   try {
-    const json = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello, who are you?' }] });
-    const viaGateway = (body: string) => body.replace('"gpt-4o-mini"', '"bench/gpt-4o-mini"');
-    const streaming = json.replace('{', '{"stream":true,');
+    const json = benchChatBody;
+    const streaming = benchStreamingBody;
     const directUrl = `${upstream.value}/v1/chat/completions`;
     const gatewayUrl = `${gateway.value}/v1/chat/completions`;
 

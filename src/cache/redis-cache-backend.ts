@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { loadIoredis } from '../server/load-optional-module.js';
 import type { CacheBackend, CachedAnswer } from './cache-backend.js';
 
 const namespace = 'sluice:cache:v1:';
@@ -12,7 +13,7 @@ export class RedisCacheBackend implements CacheBackend {
   readonly client: Redis;
 
   constructor(url: string, commandTimeoutMs = 250) {
-    this.client = new Redis(url, {
+    this.client = new (loadIoredis().Redis)(url, {
       lazyConnect: false,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,

@@ -106,7 +106,10 @@ export async function readUpstreamText(provider: string, response: UpstreamRespo
 }
 
 export async function readUpstreamJson<T>(provider: string, response: UpstreamResponse, timeoutMs: number): Promise<T> {
-  const text = await readUpstreamText(provider, response, timeoutMs);
+  return parseUpstreamJson<T>(provider, await readUpstreamText(provider, response, timeoutMs));
+}
+
+export function parseUpstreamJson<T>(provider: string, text: string): T {
   try {
     return JSON.parse(text) as T;
   } catch {

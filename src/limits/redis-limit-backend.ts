@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { loadIoredis } from '../server/load-optional-module.js';
 import type { AcquireRequest, AcquireResult, LimitBackend, SettleRequest, SettleResult } from './limit-backend.js';
 import { acquireScript, refreshScript, settleScript } from './redis-limit-scripts.js';
 
@@ -35,7 +36,7 @@ export class RedisLimitBackend implements LimitBackend {
 
   constructor(options: RedisLimitBackendOptions) {
     this.leaseTtlMs = options.leaseTtlMs ?? 60_000;
-    this.client = new Redis(options.url, {
+    this.client = new (loadIoredis().Redis)(options.url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: options.commandTimeoutMs,

@@ -10,15 +10,28 @@ export const sqliteLogDialect: LogDialect = {
 };
 
 /**
- * One prepared single-row statement run per record inside one transaction: SQLite commits once
- * per batch, which is what makes the rate (FIELD-NOTES.md: ~137k rows/s batched vs 16k/s one per commit).
+ * Rows per transaction. libsql's calls are synchronous: a writer's 1,000-row batch in one
+ * transaction held the event loop for 7–25 ms on an idle machine (and ~200 ms on a loaded one),
+ * every request waiting behind it — the p99 stalls of docs/benchmarks.md. Slices of 20 rows (~1 ms), with
+ * the loop free between them, keep each hold short and still commit many rows at a time.
  */
-export function insertSqliteRequestLogs(db: Database.Database, records: readonly RequestLogRecord[]): void {
+export const sqliteLogRowsPerTransaction = 20;
+
+/**
+ * One prepared single-row statement run per record inside one transaction per slice: SQLite
+ * commits once per slice, which is what makes the rate (FIELD-NOTES.md: ~137k rows/s batched vs
+ * 16k/s one per commit); between slices the event loop serves requests.
+ */
+export async function insertSqliteRequestLogs(db: Database.Database, records: readonly RequestLogRecord[]): Promise<void> {
   if (records.length === 0) return;
   const statement = db.prepare(insertLogSql(sqliteLogDialect, 1));
-  db.transaction(() => {
-    for (const record of records) statement.run(...(logParameters(record, false) as Array<string | number | null>));
-  }).immediate();
+  const insertSlice = db.transaction((slice: readonly RequestLogRecord[]) => {
+    for (const record of slice) statement.run(...(logParameters(record, false) as Array<string | number | null>));
+  });
+  for (let start = 0; start < records.length; start += sqliteLogRowsPerTransaction) {
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+    insertSlice.immediate(records.slice(start, start + sqliteLogRowsPerTransaction));
+  }
 }
 
 export function querySqliteRequestLogs(db: Database.Database, query: RequestLogQuery): RequestLogPage {

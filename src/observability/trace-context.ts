@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../server/random-hex.js';
 import type { RequestContext } from '../pipeline/request-context.js';
 
 /** A W3C trace context (https://www.w3.org/TR/trace-context/), version 00. */
@@ -38,8 +38,8 @@ const traces = new WeakMap<RequestContext, GatewayTrace>();
 export function traceOf(context: RequestContext): GatewayTrace {
   let trace = traces.get(context);
   if (!trace) {
-    const incoming = parseTraceparent(context.request.headers.traceparent) ?? { traceId: randomBytes(16).toString('hex'), parentId: null, flags: '01' };
-    trace = { ...incoming, spanId: randomBytes(8).toString('hex') };
+    const incoming = parseTraceparent(context.request.headers.traceparent) ?? { traceId: randomHex(16), parentId: null, flags: '01' };
+    trace = { ...incoming, spanId: randomHex(8) };
     traces.set(context, trace);
   }
   return trace;

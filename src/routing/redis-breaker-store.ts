@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { loadIoredis } from '../server/load-optional-module.js';
 import type { Logger } from 'pino';
 import type { BreakerDecision, BreakerOutcome, BreakerRecord, BreakerSettings } from './breaker-state.js';
 import { MemoryBreakerStore, snapshotOf, type BreakerSnapshot, type BreakerStore } from './breaker-store.js';
@@ -147,7 +148,7 @@ export class RedisBreakerStore implements BreakerStore {
  * and keeps reconnecting in the background.
  */
 export function createRedisBreakerStore(url: string, options: RedisBreakerOptions = {}): RedisBreakerStore {
-  const redis = new Redis(url, {
+  const redis = new (loadIoredis().Redis)(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,

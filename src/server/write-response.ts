@@ -2,25 +2,28 @@ import type { ServerResponse } from 'node:http';
 import { toGatewayError, type GatewayError } from '../errors/gateway-errors.js';
 import { renderErrorBody, type ErrorDialect } from '../errors/render-error.js';
 import type { RequestContext } from '../pipeline/request-context.js';
+import { jsonText } from '../http/raw-json.js';
 
 /** Header values must be printable ASCII on one line. */
 export function headerSafe(value: string): string {
   return value.replace(/[^\x20-\x7e]+/g, ' ').slice(0, 2000);
 }
 
-export function baseHeaders(context: RequestContext): Record<string, string> {
-  const headers: Record<string, string> = { 'x-sluice-request-id': context.requestId, ...context.responseHeaders };
+export function baseHeaders(context: RequestContext): Record<string, string | number> {
+  const headers: Record<string, string | number> = { 'x-sluice-request-id': context.requestId };
+  const extra = context.responseHeaders;
+  for (const name in extra) headers[name] = extra[name];
   if (context.warnings.length > 0) headers['x-sluice-warnings'] = headerSafe(context.warnings.join('; '));
   return headers;
 }
 
 export function writeJson(context: RequestContext, status: number, body: unknown): void {
-  const payload = JSON.stringify(body);
-  context.response.writeHead(status, {
-    ...baseHeaders(context),
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(payload),
-  });
+  // An upstream answer nothing rewrote goes out as the bytes it came in (src/http/raw-json.ts).
+  const payload = jsonText(body);
+  const headers = baseHeaders(context);
+  headers['content-type'] = 'application/json';
+  headers['content-length'] = Buffer.byteLength(payload);
+  context.response.writeHead(status, headers);
   context.response.end(payload);
 }
 

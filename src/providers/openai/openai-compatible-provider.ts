@@ -5,11 +5,14 @@ import type { NativeTarget, Provider, ProviderCall, ProviderType } from '../prov
 import {
   mapTransportError,
   providerErrorFrom,
+  parseUpstreamJson,
   readUpstreamJson,
+  readUpstreamText,
   sendUpstream,
   type UpstreamResponse,
 } from '../../http/upstream-client.js';
 import { parseServerSentEvents } from '../../http/parse-server-sent-events.js';
+import { rememberRawJson } from '../../http/raw-json.js';
 import { UpstreamUnavailableError } from '../../errors/gateway-errors.js';
 import { convertRequest } from './convert-request.js';
 import { convertResponse } from './convert-response.js';
@@ -55,7 +58,11 @@ export function createOpenAICompatibleProvider(name: string, endpoints: OpenAICo
 
     async complete(request: ChatCompletionRequest, call: ProviderCall): Promise<ChatCompletion> {
       const response = await post('chat/completions', request.model, convertRequest(request, endpoints, call.warn), call, false);
-      return convertResponse(name, await readUpstreamJson(name, response, call.timeoutMs));
+      const text = await readUpstreamText(name, response, call.timeoutMs);
+      const completion = convertResponse(name, parseUpstreamJson(name, text));
+      // Already canonical: unless a stage replaces it, the client gets the upstream's bytes.
+      rememberRawJson(completion, text);
+      return completion;
     },
 
     async stream(request: ChatCompletionRequest, call: ProviderCall): Promise<AsyncIterable<ChatCompletionChunk>> {

@@ -8,9 +8,11 @@ export const openAIDefaultBaseUrl = 'https://api.openai.com/v1';
 /** OpenAI, or any OpenAI-compatible server (vLLM, Ollama, Groq, Mistral, …) via `base_url`. */
 export function createOpenAIProvider(name: string, config: ProviderConfig): Provider {
   const baseUrl = (config.base_url ?? openAIDefaultBaseUrl).replace(/\/+$/, '');
+  const urls = { 'chat/completions': joinUrl(baseUrl, 'chat/completions'), embeddings: joinUrl(baseUrl, 'embeddings') };
   return createOpenAICompatibleProvider(name, {
     type: 'openai',
-    urlFor: (operation) => joinUrl(baseUrl, operation),
+    // One URL per operation, made once: the model goes in the body, not the path.
+    urlFor: (operation) => urls[operation],
     headers: { ...config.headers },
     credentialHeaders(apiKey): Record<string, string> {
       const key = apiKey ?? config.api_key;

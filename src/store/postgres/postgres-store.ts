@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPg } from '../../server/load-optional-module.js';
 import type { AuditRecord, CredentialRecord, KeyPatch, KeyRecord, TeamPatch, TeamRecord } from '../store-records.js';
 import type { Store } from '../store.js';
 import { conflicts, missingTeamError } from '../store-conflicts.js';
@@ -66,7 +67,7 @@ export class PostgresStore implements Store {
         throw new Error('set the PostgreSQL schema either with the schema option or with options= in the URL, not both');
       }
     }
-    this.pool = new pg.Pool({
+    this.pool = new (loadPg().Pool)({
       connectionString,
       max: options.maxConnections ?? 10,
       options: this.schema === undefined ? undefined : `-c search_path=${this.schema}`,

@@ -305,7 +305,7 @@ export class SqliteStore implements Store {
   }
 
   async insertRequestLogs(records: readonly RequestLogRecord[]): Promise<void> {
-    insertSqliteRequestLogs(this.db, records);
+    await insertSqliteRequestLogs(this.db, records);
   }
 
   async queryRequestLogs(query: RequestLogQuery): Promise<RequestLogPage> {
