@@ -6,6 +6,8 @@
  * the plain one. Each step first checks cheaply whether it can apply: plain prose pays for
  * little more than a lowercase copy.
  */
+import { readAcrostics, reassembleAssignments } from './reassemble-split-payloads.js';
+
 export interface NormalizedText {
   /** Lowercased, folded text followed by every decoded view (one per line). */
   view: string;
@@ -54,6 +56,12 @@ export function normalizeForInjection(text: string): NormalizedText {
   const collapsed = collapseLetterSpacing(lower);
   if (collapsed !== undefined) extras.push(collapsed);
   decodePayloads(working, lower, extras, evidence);
+  extras.push(...reassembleAssignments(working));
+  const acrostics = readAcrostics(working, lower);
+  if (acrostics.length > 0) {
+    evidence.push('acrostic');
+    extras.push(...acrostics);
+  }
   const view = extras.length === 0 ? lower : `${lower}\n${extras.join('\n').toLowerCase()}`;
   return { view, evidence };
 }

@@ -1,5 +1,8 @@
 import { normalizeForInjection } from './normalize-for-injection.js';
-import { danPersona, discussionForm, discussionTerms, injectionSignals, obfuscationWeights, thirdPartyFraming } from './injection-signals.js';
+import { danPersona, discussionForm, discussionTerms, injectionSignals as firstSignals, obfuscationWeights, thirdPartyFraming } from './injection-signals.js';
+import { techniqueSignals } from './technique-signals.js';
+
+const injectionSignals = [...firstSignals, ...techniqueSignals];
 
 export interface InjectionAssessment {
   /** 0..1: the combined evidence that the text tries to steer the model against its instructions. */
@@ -63,6 +66,8 @@ export function scorePromptInjection(text: string): InjectionAssessment {
   if (weights.has('role_play') && (weights.has('your_instructions') || weights.has('your_prompt'))) add('role_play_exfiltration', 0.7);
   // Asking for a payload to be decoded and obeyed, with a decodable payload present.
   if (weights.has('decode_and_follow') && weights.has('encoded_payload')) add('encoded_instruction', 0.8);
+  // Text hidden from the human reader that dictates the answer (BIPIA's hidden-markup attacks).
+  if (weights.has('hidden_markup') && (weights.has('answer_directive') || weights.has('extra_task'))) add('hidden_directive', 0.8);
   if (weights.size === 0) return { score: 0, signals: [] };
 
   let remaining = 1;
