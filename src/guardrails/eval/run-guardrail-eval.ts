@@ -11,9 +11,9 @@ import { addCounts, emptyCounts, falsePositiveRate, formatRatio, precision, reca
  * `--misses` lists the dev split's errors; `--misses=all` adds the held-out ones (reading them
  * to tune the detector spoils the held-out figures).
  */
-const splits: Array<Split | 'all'> = ['dev', 'heldout', 'all'];
+const splits: Array<Split | 'all'> = ['dev', 'heldout', 'heldout2', 'all'];
 const argument = process.argv.find((value) => value.startsWith('--misses'));
-const showMisses: Split[] = argument === undefined ? [] : argument === '--misses=all' ? ['dev', 'heldout'] : ['dev'];
+const showMisses: Split[] = argument === undefined ? [] : argument === '--misses=all' ? ['dev', 'heldout', 'heldout2'] : ['dev'];
 const thresholdArgument = process.argv.find((value) => value.startsWith('--threshold='));
 const threshold = thresholdArgument ? Number(thresholdArgument.split('=')[1]) : 0.8;
 
@@ -43,7 +43,7 @@ function evaluateInjection(cases: InjectionCase[]): void {
     const benign = counts.falsePositives + counts.trueNegatives;
     console.log(`  ${split.padEnd(8)} ${String(attacks).padStart(7)} ${String(benign).padStart(6)} ${formatRatio(recall(counts))} ${formatRatio(falsePositiveRate(counts))} ${formatRatio(precision(counts))}`);
   }
-  console.log(`  flagged share per category (attacks: recall; benign: false positives)   dev   heldout   all`);
+  console.log(`  flagged share per category (attacks: recall; benign: false positives)   dev   heldout  heldout2   all`);
   for (const [category, cells] of [...byCategory].sort()) {
     const row = splits.map((split) => (cells[split] ? `${cells[split].hit}/${cells[split].total}`.padStart(8) : '       -')).join(' ');
     console.log(`    ${category.padEnd(22)} ${row}`);
