@@ -51,7 +51,9 @@ export function compilePolicy(name: string, config: GuardrailPolicyConfig): Guar
     }
     case 'prompt_injection': {
       const threshold = config.threshold;
-      return { ...common, roles: new Set(config.roles ?? ['user', 'tool']), classify: (texts) => classifyInjection(texts, threshold) };
+      // A block verdict cannot change once the threshold is reached; flag policies log the full score.
+      const stopAt = config.action === 'block' ? threshold : undefined;
+      return { ...common, roles: new Set(config.roles ?? ['user', 'tool']), classify: (texts) => classifyInjection(texts, threshold, stopAt) };
     }
     case 'moderation':
       return { ...common, roles: new Set(config.roles ?? ['user']), classify: createModerationClassifier(config) };
@@ -70,11 +72,12 @@ export function compilePolicy(name: string, config: GuardrailPolicyConfig): Guar
 }
 
 /** Each message is scored on its own: weak signals in different messages are not one attack. */
-function classifyInjection(texts: readonly string[], threshold: number): Classification {
+function classifyInjection(texts: readonly string[], threshold: number, stopAt: number | undefined): Classification {
   let best = { score: 0, signals: [] as string[] };
   for (const text of texts) {
-    const assessment = scorePromptInjection(text);
+    const assessment = scorePromptInjection(text, stopAt);
     if (assessment.score > best.score) best = assessment;
+    if (stopAt !== undefined && best.score >= stopAt) break;
   }
   return { flagged: best.score >= threshold, score: best.score, categories: best.signals };
 }

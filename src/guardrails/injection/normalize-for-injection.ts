@@ -63,7 +63,17 @@ export function normalizeForInjection(text: string): NormalizedText {
     extras.push(...acrostics);
   }
   const view = extras.length === 0 ? lower : `${lower}\n${extras.join('\n').toLowerCase()}`;
-  return { view, evidence };
+  return { view: collapseWhitespace(view), evidence };
+}
+
+/**
+ * Whitespace runs shrink to two characters, so padding cannot stretch a pattern's `\s+` past the
+ * bounded reach the hint windows rely on (hint-index.ts). Two, not one: letter-spaced text uses
+ * double spaces between words, and line structure survives as "\n\n".
+ */
+function collapseWhitespace(view: string): string {
+  if (!/\s{3}/.test(view)) return view;
+  return view.replace(/\s{3,}/g, (run) => (run.includes('\n') ? '\n\n' : '  '));
 }
 
 /**

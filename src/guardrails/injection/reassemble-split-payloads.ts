@@ -9,7 +9,8 @@ const numberedWord = /\b(?:word|part|piece|token|fragment)\s*#?\d+\s*[:=-]\s*["'
 
 /** Both joins: fragments may cut a word ("Forget your ru" + "les") or stop at a space. */
 export function reassembleAssignments(text: string): string[] {
-  if (!text.includes('=') && !text.includes(':')) return [];
+  // Cheap gate: an assignment of a quoted piece, or a numbered word.
+  if (!/[=:]\s*["']/.test(text) && !/\b(?:word|part|piece|token|fragment)\s*#?\d/i.test(text)) return [];
   const pieces = [...text.matchAll(assignment)].map((match) => match[2]);
   const words = [...text.matchAll(numberedWord)].map((match) => match[1]);
   const joined: string[] = [];
