@@ -20,6 +20,7 @@ import { priceTableLookup } from '../routing/price-table-lookup.js';
 import { RequestLogService } from '../observability/request-log-service.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { createResponseCache } from '../cache/response-cache.js';
+import { preloadGuardrailModels } from '../guardrails/compile-guardrail-policies.js';
 
 export interface RunningGateway {
   gateway: Gateway;
@@ -78,6 +79,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
 
 export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
   const gateway = await createGateway(config, options);
+  preloadGuardrailModels(config);
   const server = createGatewayServer(gateway);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
