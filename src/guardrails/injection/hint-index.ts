@@ -5,20 +5,11 @@ import type { InjectionSignal } from './injection-signals.js';
  *
  * A hint is a substring the signal's pattern cannot match without (one of each group), so every
  * match contains an occurrence of a hint of every group — in particular of the group that occurs
- * least often in this text. A match is at most `reach` characters long (patterns bound their gaps,
- * and the view's whitespace runs are collapsed), so it lies within `reach` of such an occurrence.
- * Running the pattern on those windows instead of the whole text is exact for bounded patterns
- * and, on 2 KB dense with trigger words, cut the signal patterns' cost several times (see
- * docs/guardrails.md). Patterns with an unbounded part (`[^\n]+`, `\S*`, `[\s\S]`) or anchors
- * run on the whole text.
+ * least often in this text. A match is at most `reach` characters long (pattern-reach.ts reads
+ * it off the pattern), so it lies within `reach` of such an occurrence, and every other group
+ * has an occurrence within `reach` of it too. Running the pattern on those windows only is exact
+ * for bounded patterns; unbounded or anchored ones (reach Infinity) run on the whole text.
  */
-export const reach = 300;
-
-const unboundedPart = /(?:\[\^[^\]]*\]|\\S|\\[sS]\\[sS]\]|(?<!\\)\.)[+*]|\[\\s\\S\]|\$|\(\?:\^/;
-
-export function isWindowable(pattern: RegExp): boolean {
-  return !unboundedPart.test(pattern.source);
-}
 
 export class HintIndex {
   private readonly pattern: RegExp;
@@ -67,7 +58,7 @@ function occurrencesOf(group: readonly string[], found: Map<string, number[]>, c
 }
 
 /** Whether a sorted list has an element within `reach` of `at`. */
-function hasNear(sorted: number[], at: number): boolean {
+function hasNear(sorted: number[], at: number, reach: number): boolean {
   let low = 0;
   let high = sorted.length;
   while (low < high) {
@@ -84,7 +75,7 @@ function hasNear(sorted: number[], at: number): boolean {
  * cannot match at all: a hint group is absent, or (for bounded patterns) no occurrence of the
  * rarest group has an occurrence of every other group within reach.
  */
-export function windowsFor(signal: InjectionSignal, windowable: boolean, found: Map<string, number[]>, cache: GroupOccurrences, length: number): Array<[number, number]> | undefined | null {
+export function windowsFor(signal: InjectionSignal, reach: number, found: Map<string, number[]>, cache: GroupOccurrences, length: number): Array<[number, number]> | undefined | null {
   if (!signal.hints) return undefined;
   const groups: number[][] = [];
   for (const group of signal.hints) {
@@ -92,13 +83,13 @@ export function windowsFor(signal: InjectionSignal, windowable: boolean, found: 
     if (occurrences.length === 0) return null;
     groups.push(occurrences);
   }
-  if (!windowable) return undefined;
+  if (reach === Number.POSITIVE_INFINITY) return undefined;
   let rarest = groups[0];
   for (const occurrences of groups) if (occurrences.length < rarest.length) rarest = occurrences;
   const windows: Array<[number, number]> = [];
   let covered = 0;
   for (const at of rarest) {
-    if (groups.length > 1 && !groups.every((occurrences) => occurrences === rarest || hasNear(occurrences, at))) continue;
+    if (groups.length > 1 && !groups.every((occurrences) => occurrences === rarest || hasNear(occurrences, at, reach))) continue;
     const start = Math.max(0, at - reach);
     const end = Math.min(length, at + reach);
     const last = windows[windows.length - 1];

@@ -7,6 +7,7 @@
  * little more than a lowercase copy.
  */
 import { readAcrostics, reassembleAssignments } from './reassemble-split-payloads.js';
+import { longestWord } from './pattern-reach.js';
 
 export interface NormalizedText {
   /** Lowercased, folded text followed by every decoded view (one per line). */
@@ -67,13 +68,15 @@ export function normalizeForInjection(text: string): NormalizedText {
 }
 
 /**
- * Whitespace runs shrink to two characters, so padding cannot stretch a pattern's `\s+` past the
- * bounded reach the hint windows rely on (hint-index.ts). Two, not one: letter-spaced text uses
- * double spaces between words, and line structure survives as "\n\n".
+ * Whitespace runs shrink to two characters and words to 40, so padding cannot stretch a
+ * pattern's `\s+` or `\w+` past the reach the hint windows rely on (pattern-reach.ts). Two
+ * spaces, not one: letter-spaced text uses double spaces between words, and line structure
+ * survives as "\n\n". Words that long are hashes and identifiers, not instructions.
  */
 function collapseWhitespace(view: string): string {
-  if (!/\s{3}/.test(view)) return view;
-  return view.replace(/\s{3,}/g, (run) => (run.includes('\n') ? '\n\n' : '  '));
+  let collapsed = /\s{3}/.test(view) ? view.replace(/\s{3,}/g, (run) => (run.includes('\n') ? '\n\n' : '  ')) : view;
+  if (/[a-z0-9_'-]{41}/.test(collapsed)) collapsed = collapsed.replace(/[a-z0-9_'-]{41,}/g, (word) => word.slice(0, longestWord));
+  return collapsed;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { normalizeForInjection } from './normalize-for-injection.js';
 import { danPersona, discussionForm, discussionTerms, injectionSignals as firstSignals, obfuscationWeights, thirdPartyFraming } from './injection-signals.js';
 import { techniqueSignals } from './technique-signals.js';
-import { execInWindows, HintIndex, isWindowable, windowsFor, type GroupOccurrences } from './hint-index.js';
+import { execInWindows, HintIndex, windowsFor, type GroupOccurrences } from './hint-index.js';
+import { patternReach } from './pattern-reach.js';
 
 const injectionSignals = [...firstSignals, ...techniqueSignals];
 
@@ -13,7 +14,7 @@ export interface InjectionAssessment {
 }
 
 const hintIndex = new HintIndex(injectionSignals.flatMap((signal) => (signal.hints ?? []).flat()));
-const windowable = injectionSignals.map((signal) => isWindowable(signal.pattern));
+const reaches = injectionSignals.map((signal) => patternReach(signal.pattern));
 
 /** Texts longer than this are scored on their head and tail: attacks sit at either end of a document. */
 const maximumScoredLength = 32_000;
@@ -39,7 +40,7 @@ export function scorePromptInjection(text: string, stopAt?: number): InjectionAs
   for (let index = 0; index < injectionSignals.length; index++) {
     const signal = injectionSignals[index];
     if ((weights.get(signal.id) ?? 0) >= signal.weight) continue;
-    const windows = windowsFor(signal, windowable[index], found, groupCache, view.length);
+    const windows = windowsFor(signal, reaches[index], found, groupCache, view.length);
     if (windows === null) continue;
     const match = execInWindows(signal.pattern, view, windows);
     if (!match) continue;
