@@ -75,8 +75,20 @@ export function normalizeForInjection(text: string): NormalizedText {
  */
 function collapseWhitespace(view: string): string {
   let collapsed = /\s{3}/.test(view) ? view.replace(/\s{3,}/g, (run) => (run.includes('\n') ? '\n\n' : '  ')) : view;
-  if (/[a-z0-9_'-]{41}/.test(collapsed)) collapsed = collapsed.replace(/[a-z0-9_'-]{41,}/g, (word) => word.slice(0, longestWord));
+  if (longestWordRun(collapsed) > longestWord) collapsed = collapsed.replace(/[a-z0-9_'-]{41,}/g, (word) => word.slice(0, longestWord));
   return collapsed;
+}
+
+function longestWordRun(text: string): number {
+  let longest = 0;
+  let run = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    const wordCharacter = (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 95 || code === 39 || code === 45;
+    run = wordCharacter ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  return longest;
 }
 
 /**

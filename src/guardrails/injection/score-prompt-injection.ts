@@ -1,7 +1,7 @@
 import { normalizeForInjection } from './normalize-for-injection.js';
 import { danPersona, discussionForm, discussionTerms, injectionSignals as firstSignals, obfuscationWeights, thirdPartyFraming } from './injection-signals.js';
 import { techniqueSignals } from './technique-signals.js';
-import { execInWindows, HintIndex, windowsFor, type GroupOccurrences } from './hint-index.js';
+import { execInWindows, HintIndex, windowsFor } from './hint-index.js';
 import { patternReach } from './pattern-reach.js';
 
 const injectionSignals = [...firstSignals, ...techniqueSignals];
@@ -13,7 +13,7 @@ export interface InjectionAssessment {
   signals: string[];
 }
 
-const hintIndex = new HintIndex(injectionSignals.flatMap((signal) => (signal.hints ?? []).flat()));
+const hintIndex = new HintIndex(injectionSignals);
 const reaches = injectionSignals.map((signal) => patternReach(signal.pattern));
 
 /** Texts longer than this are scored on their head and tail: attacks sit at either end of a document. */
@@ -35,18 +35,17 @@ export function scorePromptInjection(text: string, stopAt?: number): InjectionAs
     if ((weights.get(id) ?? 0) < weight) weights.set(id, weight);
   };
   for (const id of evidence) add(id, obfuscationWeights[id] ?? 0.3);
-  const found = hintIndex.positions(view);
-  const groupCache: GroupOccurrences = new Map();
+  const positions = hintIndex.positions(view);
   for (let index = 0; index < injectionSignals.length; index++) {
     const signal = injectionSignals[index];
     if ((weights.get(signal.id) ?? 0) >= signal.weight) continue;
-    const windows = windowsFor(signal, reaches[index], found, groupCache, view.length);
+    const windows = windowsFor(hintIndex.signalGroups[index], reaches[index], positions, view.length);
     if (windows === null) continue;
     const match = execInWindows(signal.pattern, view, windows);
     if (!match) continue;
     const framedByThirdParty = signal.framed && thirdPartyFraming.test(view.slice(Math.max(0, match.index - 60), match.index));
     add(signal.id, framedByThirdParty ? signal.weight * 0.4 : signal.weight);
-    if (stopAt !== undefined && combined(weights) >= stopAt && !isDiscussion(view)) return { score: combined(weights), signals: [...weights.keys()] };
+    if (stopAt !== undefined && combined(weights) >= stopAt && !isDiscussion(view)) return { score: Math.round(combined(weights) * 1000) / 1000, signals: [...weights.keys()] };
   }
   if ((scored.includes('DAN') || scored.includes('STAN') || scored.includes('AIM')) && danPersona.test(scored)) add('named_persona', 0.8);
   // A role-play frame is harmless until it is combined with shedding the rules.
@@ -70,7 +69,7 @@ export function scorePromptInjection(text: string, stopAt?: number): InjectionAs
 function combined(weights: Map<string, number>): number {
   let remaining = 1;
   for (const weight of weights.values()) remaining *= 1 - weight;
-  return Math.round((1 - remaining) * 1000) / 1000;
+  return 1 - remaining;
 }
 
 function isDiscussion(view: string): boolean {
