@@ -13,7 +13,7 @@ import type { InjectionSignal } from './injection-signals.js';
  *   task-irrelevant (an extra task appended), task-relevant (the user's task subverted) or
  *   targeted (scams, advertising, misinformation, data dissemination), often in hidden markup.
  * - deepset/prompt-injections: "forget the text above, you are now …" role changes.
- * Weights were set on the dev split only; see eval/guardrails/README.md.
+ * Weights were set on the dev split only (see docs/guardrails.md, Evaluation).
  */
 
 // --- HackAPrompt: fixed target output and defined dictionary ---------------------------------
