@@ -9,11 +9,18 @@ import { compilePolicy } from '../guardrails/compile-guardrail-policies.js';
 import { PlaceholderVault } from '../guardrails/dlp/placeholder-vault.js';
 import { EntityTally } from '../guardrails/stream/entity-tally.js';
 import { StreamTextGuard } from '../guardrails/stream/stream-text-guard.js';
+import { loadInjectionCorpus } from '../guardrails/eval/eval-corpus.js';
 
 export interface GuardrailCost {
   /** Request stage with pii (redact) + secrets (block) + prompt_injection (block) on a 2 KB prompt, µs. */
   guardedP50: number;
   guardedP99: number;
+  /**
+   * The same stage on 2 KB dense with trigger words (benign, so nothing stops early): p50 per
+   * text, as the lowest and the middle of the medians of several rounds (other processes on the
+   * machine only ever add time, so the lowest median is the steadiest figure).
+   */
+  dense: Array<{ name: string; lowestMedian: number; middleMedian: number }>;
   /** The same stage on a route without guardrails, µs: what every request pays anyway. */
   unguardedP50: number;
   /** Stream scanning per chunk (4-character chunks, pii + secrets redacting), µs. */
@@ -29,6 +36,24 @@ export function twoKilobytePrompt(): string {
   let text = 'Contact me at jane.doe@example.com if needed. ';
   while (text.length < 2048) text += paragraph;
   return text.slice(0, 2048);
+}
+
+/**
+ * Worst cases for the injection scorer: benign text packed with the words its signals look for
+ * (security questions, code, tool output, everyday "ignore"/"act as"), 2 KB each, taken from the
+ * eval corpus's hard negatives so they are realistic rather than hand-picked for speed.
+ */
+export function denseTriggerPrompts(): Array<{ name: string; text: string }> {
+  const corpus = loadInjectionCorpus();
+  return ['hard_security', 'hard_code', 'tool_benign', 'hard_everyday'].map((category) => {
+    let text = '';
+    for (const item of corpus) {
+      if (item.category !== category) continue;
+      text += `${item.text}\n`;
+      if (text.length >= 2048) break;
+    }
+    return { name: category, text: text.slice(0, 2048) };
+  });
 }
 
 function contextFor(config: ReturnType<typeof validateConfig>, model: string, content: string): RequestContext {
@@ -48,9 +73,9 @@ function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
 }
 
-async function timeStage(config: ReturnType<typeof validateConfig>, model: string, prompt: string, calls: number): Promise<number[]> {
+async function timeStage(config: ReturnType<typeof validateConfig>, model: string, prompt: string, calls: number, warmUp = 2_000): Promise<number[]> {
   const next = async () => undefined;
-  for (let index = 0; index < 2_000; index++) await guardRequest(contextFor(config, model, prompt), next);
+  for (let index = 0; index < warmUp; index++) await guardRequest(contextFor(config, model, prompt), next);
   const samples: number[] = [];
   for (let index = 0; index < calls; index++) {
     const context = contextFor(config, model, prompt);
@@ -84,6 +109,13 @@ export async function measureGuardrails(calls = 20_000): Promise<GuardrailCost> 
   const prompt = twoKilobytePrompt();
   const guarded = await timeStage(config, 'guarded', prompt, calls);
   const unguarded = await timeStage(config, 'plain', prompt, calls);
+  const dense: GuardrailCost['dense'] = [];
+  for (const { name, text } of denseTriggerPrompts()) {
+    const medians: number[] = [];
+    for (let round = 0; round < 9; round++) medians.push(percentile(await timeStage(config, 'guarded', text, Math.max(200, Math.floor(calls / 20)), round === 0 ? 1_000 : 20), 0.5));
+    medians.sort((a, b) => a - b);
+    dense.push({ name, lowestMedian: medians[0], middleMedian: medians[4] });
+  }
 
   const policies = [compilePolicy('pii', { type: 'pii', action: 'redact', reversible: false, keywords_case_sensitive: false }), compilePolicy('secrets', { type: 'secrets', action: 'redact', reversible: false, keywords_case_sensitive: false })];
   const chunkSamples: number[] = [];
@@ -100,6 +132,7 @@ export async function measureGuardrails(calls = 20_000): Promise<GuardrailCost> 
   return {
     guardedP50: percentile(guarded, 0.5),
     guardedP99: percentile(guarded, 0.99),
+    dense,
     unguardedP50: percentile(unguarded, 0.5),
     streamChunkP50: percentile(chunkSamples, 0.5),
     streamChunkP99: percentile(chunkSamples, 0.99),
@@ -111,6 +144,7 @@ export function formatGuardrailCost(cost: GuardrailCost): string {
   return [
     `guardrails (pii redact + secrets block + prompt_injection block, 2 KB prompt): p50 ${µs(cost.guardedP50)}, p99 ${µs(cost.guardedP99)}`,
     `  same stage, route without guardrails: p50 ${µs(cost.unguardedP50)}; added p50 ${µs(cost.guardedP50 - cost.unguardedP50)} (target < 300 µs)`,
+    ...cost.dense.map(({ name, lowestMedian, middleMedian }) => `  dense trigger words (${name}, 2 KB): p50 ${µs(lowestMedian)} lowest / ${µs(middleMedian)} middle of 9 rounds`),
     `  stream scanning per 4-character chunk (pii + secrets redact): p50 ${µs(cost.streamChunkP50)}, p99 ${µs(cost.streamChunkP99)}`,
   ].join('\n');
 }

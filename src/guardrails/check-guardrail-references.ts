@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { GatewayConfig } from '../config/config-schema.js';
 
 /**
  * What the guardrail schema cannot check alone: that a moderation or judge `route` names a
- * route or a configured provider, and that no policy asks for a detector this build lacks.
+ * route or a configured provider, and that a classifier's model directory holds a model.
  */
 export function checkGuardrailReferences(config: GatewayConfig): string[] {
   const problems: string[] = [];
@@ -18,7 +20,9 @@ export function checkGuardrailReferences(config: GatewayConfig): string[] {
       }
     }
     if (policy.type === 'classifier') {
-      problems.push(`guardrails.${name}.type: the local ONNX classifier is not included in this build; use prompt_injection or llm_judge`);
+      for (const file of ['config.json', 'tokenizer.json', 'onnx/model.onnx']) {
+        if (!existsSync(join(policy.model_dir, file))) problems.push(`guardrails.${name}.model_dir: no ${file} in "${policy.model_dir}" (a Hugging Face text-classification model exported to ONNX)`);
+      }
     }
   }
   return problems;

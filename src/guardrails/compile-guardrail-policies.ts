@@ -4,6 +4,7 @@ import { EntityScanner } from './dlp/entity-scanner.js';
 import { defaultApplyTo, defaultFailMode, type GuardrailPolicyConfig } from './guardrail-config-schema.js';
 import type { Classification, GuardrailPolicy, MessageRole } from './guardrail-policy.js';
 import { scorePromptInjection } from './injection/score-prompt-injection.js';
+import { createLocalClassifier } from './classifier/local-text-classifier.js';
 import { createModerationClassifier } from './remote/moderation-classifier.js';
 import { createJudgeClassifier } from './remote/llm-judge-classifier.js';
 
@@ -21,6 +22,14 @@ export function guardrailPolicies(config: GatewayConfig): ReadonlyMap<string, Gu
     compiled.set(config, policies);
   }
   return policies;
+}
+
+/**
+ * Compiles the policies at start when one of them loads a model, so loading (seconds) overlaps
+ * start-up rather than the first request. Without such a policy nothing is compiled or loaded.
+ */
+export function preloadGuardrailModels(config: GatewayConfig): void {
+  if (Object.values(config.guardrails).some((policy) => policy.type === 'classifier')) guardrailPolicies(config);
 }
 
 export function compilePolicy(name: string, config: GuardrailPolicyConfig): GuardrailPolicy {
@@ -51,30 +60,26 @@ export function compilePolicy(name: string, config: GuardrailPolicyConfig): Guar
     }
     case 'prompt_injection': {
       const threshold = config.threshold;
-      return { ...common, roles: new Set(config.roles ?? ['user', 'tool']), classify: (texts) => classifyInjection(texts, threshold) };
+      // A block verdict cannot change once the threshold is reached; flag policies log the full score.
+      const stopAt = config.action === 'block' ? threshold : undefined;
+      return { ...common, roles: new Set(config.roles ?? ['user', 'tool']), classify: (texts) => classifyInjection(texts, threshold, stopAt) };
     }
     case 'moderation':
       return { ...common, roles: new Set(config.roles ?? ['user']), classify: createModerationClassifier(config) };
     case 'llm_judge':
       return { ...common, roles: new Set(config.roles ?? ['user']), classify: createJudgeClassifier(config) };
     case 'classifier':
-      // Rejected by `config check` (check-references); kept failing here so nothing passes unchecked.
-      return {
-        ...common,
-        roles: new Set(config.roles ?? ['user', 'tool']),
-        classify: () => {
-          throw new Error('the local ONNX classifier is not part of this build');
-        },
-      };
+      return { ...common, roles: new Set(config.roles ?? ['user', 'tool']), classify: createLocalClassifier(config) };
   }
 }
 
 /** Each message is scored on its own: weak signals in different messages are not one attack. */
-function classifyInjection(texts: readonly string[], threshold: number): Classification {
+function classifyInjection(texts: readonly string[], threshold: number, stopAt: number | undefined): Classification {
   let best = { score: 0, signals: [] as string[] };
   for (const text of texts) {
-    const assessment = scorePromptInjection(text);
+    const assessment = scorePromptInjection(text, stopAt);
     if (assessment.score > best.score) best = assessment;
+    if (stopAt !== undefined && best.score >= stopAt) break;
   }
   return { flagged: best.score >= threshold, score: best.score, categories: best.signals };
 }

@@ -96,7 +96,10 @@ const classifierPolicy = z.strictObject({
   type: z.literal('classifier'),
   ...common,
   action: verdictAction.default('block'),
-  /** Directory of a local ONNX text-classification model (not available in this build). */
+  /**
+   * Directory of a local text-classification model in Hugging Face layout exported to ONNX
+   * (config.json with id2label, tokenizer.json, onnx/model.onnx); never fetched from the network.
+   */
   model_dir: z.string().min(1),
   label: z.string().default('INJECTION'),
   threshold: ratio.default(0.5),

@@ -36,7 +36,7 @@ test('precise schema: unknown keys, bad regexes, impossible combinations and dan
   assert.match(problems({ a: { type: 'prompt_injection', action: 'redact' } })[0], /^guardrails\.a\.action/);
   assert.deepEqual(problems({ a: { type: 'llm_judge', route: 'nowhere/model' } }), ['guardrails.a.route: expected a route name or "provider/model" with a configured provider, got "nowhere/model"']);
   assert.deepEqual(problems({ a: { type: 'moderation', route: 'anthropic/x' } }), ["guardrails.a.route: moderation needs a provider speaking OpenAI's /moderations (type openai)"]);
-  assert.match(problems({ a: { type: 'classifier', model_dir: '/models/x' } })[0], /not included in this build/);
+  assert.match(problems({ a: { type: 'classifier', model_dir: '/models/x' } })[0], /^guardrails\.a\.model_dir: no config\.json in "\/models\/x"/);
   assert.match(problems({ 'a,b': { type: 'pii' } })[0], /^guardrails\.a,b: /, 'names are listed comma-separated in metadata: no commas');
   assert.deepEqual(problems({}, { routes: { chat: { targets: [{ model: 'openai/gpt-4o-mini' }], guardrails: ['missing'] } } }), ['routes.chat.guardrails[0]: unknown guardrail "missing"']);
 });

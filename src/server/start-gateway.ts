@@ -22,6 +22,7 @@ import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { createResponseCache } from '../cache/response-cache.js';
 import { SemanticCache } from '../cache/semantic/semantic-cache.js';
 import { startTracing } from '../tracing/start-tracing.js';
+import { preloadGuardrailModels } from '../guardrails/compile-guardrail-policies.js';
 
 export interface RunningGateway {
   gateway: Gateway;
@@ -86,6 +87,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
 
 export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
   const gateway = await createGateway(config, options);
+  preloadGuardrailModels(config);
   const server = createGatewayServer(gateway);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

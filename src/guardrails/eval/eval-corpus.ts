@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export type Split = 'dev' | 'heldout';
+/**
+ * dev: tuned on. heldout: written with the first detector, never tuned on. heldout2: written
+ * after the technique signals (technique-signals.ts) were tuned on dev, and never tuned on.
+ */
+export type Split = 'dev' | 'heldout' | 'heldout2';
 
 export interface InjectionCase {
   id: string;

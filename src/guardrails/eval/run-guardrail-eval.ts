@@ -11,9 +11,9 @@ import { addCounts, emptyCounts, falsePositiveRate, formatRatio, precision, reca
  * `--misses` lists the dev split's errors; `--misses=all` adds the held-out ones (reading them
  * to tune the detector spoils the held-out figures).
  */
-const splits: Array<Split | 'all'> = ['dev', 'heldout', 'all'];
+const splits: Array<Split | 'all'> = ['dev', 'heldout', 'heldout2', 'all'];
 const argument = process.argv.find((value) => value.startsWith('--misses'));
-const showMisses: Split[] = argument === undefined ? [] : argument === '--misses=all' ? ['dev', 'heldout'] : ['dev'];
+const showMisses: Split[] = argument === undefined ? [] : argument === '--misses=all' ? ['dev', 'heldout', 'heldout2'] : ['dev'];
 const thresholdArgument = process.argv.find((value) => value.startsWith('--threshold='));
 const threshold = thresholdArgument ? Number(thresholdArgument.split('=')[1]) : 0.8;
 
@@ -43,7 +43,7 @@ function evaluateInjection(cases: InjectionCase[]): void {
     const benign = counts.falsePositives + counts.trueNegatives;
     console.log(`  ${split.padEnd(8)} ${String(attacks).padStart(7)} ${String(benign).padStart(6)} ${formatRatio(recall(counts))} ${formatRatio(falsePositiveRate(counts))} ${formatRatio(precision(counts))}`);
   }
-  console.log(`  flagged share per category (attacks: recall; benign: false positives)   dev   heldout   all`);
+  console.log(`  flagged share per category (attacks: recall; benign: false positives)   dev   heldout  heldout2   all`);
   for (const [category, cells] of [...byCategory].sort()) {
     const row = splits.map((split) => (cells[split] ? `${cells[split].hit}/${cells[split].total}`.padStart(8) : '       -')).join(' ');
     console.log(`    ${category.padEnd(22)} ${row}`);
@@ -71,6 +71,8 @@ function matches(found: Found, expected: Found): boolean {
 }
 
 function evaluateDlp(cases: DlpCase[]): void {
+  // The DLP corpus has no second held-out batch: only splits with cases get a column.
+  const dlpSplits = splits.filter((split) => split === 'all' || cases.some((item) => item.split === split));
   const scanner = new EntityScanner({ entities: [...piiEntities, ...secretEntities] });
   const results = cases.map((item) => {
     const found: Found[] = scanner.scan(item.text).map((span) => ({ type: span.entity, start: span.start, end: span.end }));
@@ -83,11 +85,11 @@ function evaluateDlp(cases: DlpCase[]): void {
   });
   console.log('\nDLP: PII and secrets (entity-level; a detection counts when it covers the labelled value)');
   const entities = [...piiEntities, ...secretEntities];
-  console.log(`  ${'entity'.padEnd(16)} ${splits.map((split) => `${split.padStart(7)}: P      R     (tp/fp/fn)`).join('  ')}`);
+  console.log(`  ${'entity'.padEnd(16)} ${dlpSplits.map((split) => `${split.padStart(7)}: P      R     (tp/fp/fn)`).join('  ')}`);
   const detectorTotals: Record<string, Record<string, Counts>> = { pii: {}, secrets: {} };
   for (const entity of entities) {
     const row: string[] = [];
-    for (const split of splits) {
+    for (const split of dlpSplits) {
       const counts = emptyCounts();
       for (const { item, found, expected } of results.filter(({ item }) => inSplit(split)(item))) {
         const expectedHere = expected.filter((entry) => entry.type === entity);
@@ -104,13 +106,13 @@ function evaluateDlp(cases: DlpCase[]): void {
     console.log(`  ${entity.padEnd(16)} ${row.join('  ')}`);
   }
   for (const [detector, perSplit] of Object.entries(detectorTotals)) {
-    const row = splits.map((split) => {
+    const row = dlpSplits.map((split) => {
       const counts = perSplit[split];
       return `${formatRatio(precision(counts))} ${formatRatio(recall(counts))} (${counts.truePositives}/${counts.falsePositives}/${counts.falseNegatives})`.padStart(27);
     });
     console.log(`  ${`[${detector}]`.padEnd(16)} ${row.join('  ')}`);
   }
-  const negativeRow = splits.map((split) => {
+  const negativeRow = dlpSplits.map((split) => {
     const negatives = results.filter(({ item }) => inSplit(split)(item) && item.entities.length === 0);
     const flagged = negatives.filter(({ found }) => found.length > 0).length;
     return `FPR ${formatRatio(flagged / negatives.length)} (${flagged}/${negatives.length})`.padStart(27);

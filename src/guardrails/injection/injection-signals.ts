@@ -87,10 +87,10 @@ const jailbreakTemplate =
 const namedPersona =
   /\b(?:act as|acting as|you are|you're|pretend to be|become|named|called|simulate|as) (?:a |an |the )?(?:dan|aim|stan|dude|mongo tom|betterdan|omega|evilbot|evil ?bot|jailbreak|oppo|unfiltered ?gpt|free ?gpt|chaos ?gpt|evil confidant)s?\b/;
 const unrestricted =
-  /\b(?:no|without|free (?:of|from)|zero|bypass(?:es|ing)?|ignor(?:e|es|ing)|not bound by|freed from|escaped|(?:doesn't|does not|don't|do not|never) care (?:about|for)|never (?:been )?given(?: any)?|doesn't (?:have to )?(?:follow|abide by)|does not (?:have to )?(?:follow|abide by)|never (?:trained with|had|follows?))\b(?: \w+){0,3}? (?:restrictions?|filters?|filtering|limitations|limits|censorship|guidelines|guardrails|ethics|ethical (?:guidelines|boundaries|limits|constraints)|constraints|moral(?:s| or ethical boundaries| boundaries| limits)?|content polic(?:y|ies)|(?:openai|anthropic)(?:'s)? (?:polic(?:y|ies)|rules|restrictions)|polic(?:y|ies)|rules|alignment(?: training)?|safety (?:guidelines|training|measures|filters))\b|\b(?:sans aucune restriction|ohne einschränkungen|sin restricciones|senza filtri|sem restrições|без ограничений|没有任何限制|bez ograniczeń)/;
+  /\b(?:no|without|free (?:of|from)|zero|bypass(?:es|ing)?|ignor(?:e|es|ing)|not bound by|freed from|escaped|shed|dropped|stripped (?:of|away)|lost|removed|(?:doesn't|does not|don't|do not|never) care (?:about|for)|never (?:been )?given(?: any)?|doesn't (?:have to )?(?:follow|abide by)|does not (?:have to )?(?:follow|abide by)|never (?:trained with|had|follows?))\b(?: \w+){0,3}? (?:restrictions?|filters?|filtering|limitations|limits|censorship|guidelines|guardrails|ethics|ethical (?:guidelines|boundaries|limits|constraints)|constraints|moral(?:s| or ethical boundaries| boundaries| limits)?|content polic(?:y|ies)|(?:openai|anthropic)(?:'s)? (?:polic(?:y|ies)|rules|restrictions)|polic(?:y|ies)|rules|alignment(?: training)?|safety (?:guidelines|training|measures|filters))\b|\b(?:sans aucune restriction|ohne einschränkungen|sin restricciones|senza filtri|sem restrições|без ограничений|没有任何限制|bez ograniczeń)/;
 const unrestrictedPersona =
   /\b(?:uncensored|unfiltered|unrestricted|amoral|nonmoral|unaligned|unbound|rogue)(?: and \w+)? (?:ai|model|assistant|chatbot|bot|version|answer|response|llm|gpt|persona|mode|self|side)\b/;
-const neverRefuses = /\bnever refuses?\b|\byou (?:will |now |must |can )?answer (?:anything|everything|any question)\b|\balways (?:answers?|provides?|complies)\b|\bwithout (?:any )?(?:refusals?|refusing|warnings?|disclaimers?|censorship)\b|\bno refusals?\b|\bnever (?:warn|mentions? (?:ethics|laws))/;
+const neverRefuses = /\bnever refuses?\b|\b(?:explains?|tells? (?:you )?|answers?|does|writes?) anything\b|\byou (?:will |now |must |can )?answer (?:anything|everything|any question)\b|\balways (?:answers?|provides?|complies)\b|\bwithout (?:any )?(?:refusals?|refusing|warnings?|disclaimers?|censorship)\b|\bno refusals?\b|\bnever (?:warn|mentions? (?:ethics|laws))/;
 const refusalSuppression =
   /\b(?:do not|don't|never|without) (?:refuse|refusing|add(?:ing)? (?:any )?(?:warnings?|disclaimers?|caveats?)|mention(?:ing)? (?:any )?(?:polic(?:y|ies)|ethics|guidelines|laws|safety)|say(?:ing)? (?:you can't|you cannot|that you (?:can't|cannot)))\b|\b(?:do not|don't) \w+, (?:do not|don't) \w+, (?:do not|don't) \w+/;
 const prefixInjection =
@@ -99,7 +99,7 @@ const gameFrame = /\bopposite (?:day|mode)\b|\bsimon says\b|\byou must now\b/;
 const referenceRestrictions =
   /\byou(?:'re| are| were| have been|'ve been)? (?:told|instructed|programmed|trained|not allowed|forbidden) (?:not )?to\b|\b(?:you're|you are) not (?:normally )?allowed to\b/;
 const rolePlayFrame =
-  /\b(?:pretend(?: to be| you are| you're| you have)|act as|roleplay|role-play|you are now|you're now|from now on,? you(?:'re| are| will)|stay in character|(?:let's |please )?imagine (?:you are|you're|a (?:fictional )?world)|in this (?:roleplay|role-play|hypothetical|fictional)|hypothetical ai|fictional (?:world|universe)|write from the perspective of|simulate|(?:reply|respond|answer|speak|talk) as|thought experiment|(?:write|let's write) a (?:novel|story|scene|chapter|dialogue|screenplay|play)|the ai character|(?:let's|we're|we are) play(?:ing)?|you are \w+, an? (?:\w+ )?(?:ai|assistant|bot|model|chatbot)|switch to (?:your|the) \w+ (?:persona|mode|self))\b/;
+  /\b(?:pretend(?: to be| you are| you're| you have)|act as|roleplay|role-play|you are now|you're now|from now on,? you(?:'re| are| will)|stay in character|(?:let's |please )?imagine (?:you are|you're|a (?:fictional )?world)|in this (?:roleplay|role-play|hypothetical|fictional)|hypothetical ai|fictional (?:world|universe)|write from the perspective of|simulate|(?:reply|respond|answer|speak|talk) as|thought experiment|(?:write|let's write) a (?:novel|story|scene|chapter|dialogue|screenplay|play)|the ai character|the character \w+ (?:is|was)|(?:let's|we're|we are) play(?:ing)?|you are \w+, an? (?:\w+ )?(?:ai|assistant|bot|model|chatbot)|switch to (?:your|the) \w+ (?:persona|mode|self))\b/;
 const grandmaTemplate =
   /\b(?:grandma|grandmother|granny|late (?:uncle|aunt|father|mother)|deceased (?:uncle|aunt|grandmother|father|mother))\b[^\n]{0,100}?\b(?:read|tell|recite|explain|whisper)\w*\b[^\n]{0,60}?\b(?:keys?|steps|napalm|synthes\w+|recipe for|how to|passwords?|nerve agents?)/;
 const authorityClaim =
@@ -163,7 +163,7 @@ const addressedToModel =
 const vocativeOverride =
   /(?:^|[\s[(>"'])(?:(?:ai|llm)(?: \w+)?|assistant|chatgpt|gpt|bot|claude|copilot|hey assistant)\s*[,:]\s*(?:please )?(?:ignore|disregard|forget)\b/;
 const vocativeToModel =
-  /(?:^|[\s[(>"'])(?:(?:ai|llm)(?: (?:assistant|model|agents?|reviewers?|tools?|screening tools?))?|assistant|chatgpt|gpt|bot|claude|copilot|hey assistant)\s*[,:]\s*(?:whoever (?:reads|is reading) this,?\s*)?(?:ignore|disregard|forget|when (?:you|summari)|you must|do not|don't|send|forward|delete|mark|rank|approve|include|reveal|insert|dm|stop|rate|claim|recommend|to verify)/;
+  /(?:^|[\s[(>"'])(?:(?:ai|llm)(?: (?:assistant|model|agents?|reviewers?|tools?|screening tools?))?|assistant|chatgpt|gpt|bot|claude|copilot|hey assistant)\s*[,:]\s*(?:whoever (?:reads|is reading) this,?\s*)?(?:ignore|disregard|forget|when (?:you|summari|complet|answer|rewrit|read)|you must|do not|don't|send|forward|delete|mark|rank|approve|include|reveal|insert|dm|stop|rate|claim|recommend|to verify|after|before|also|instead|in your)/;
 const groupVocative = /(?:^|[\s[(>"'/])(?:ai|llm) (?:assistants|models|agents|reviewers|tools|screening tools|crawlers|bots)\s*:/;
 const instructionField = /\b(?:ai|llm|assistant|model|bot)[_ -]?(?:instructions?|prompt|directives?|note)s?\s*[:=]/;
 const promotion = /\brecommend (?:my|our)\b|\binclude (?:a |this )?link to\b/;
@@ -272,6 +272,7 @@ export const obfuscationWeights: Readonly<Record<string, number>> = {
   zero_width: 0.55,
   mixed_script: 0.5,
   encoded_payload: 0.35,
+  acrostic: 0.6,
   bidi_control: 0.5,
 };
 

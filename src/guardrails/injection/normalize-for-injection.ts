@@ -6,6 +6,9 @@
  * the plain one. Each step first checks cheaply whether it can apply: plain prose pays for
  * little more than a lowercase copy.
  */
+import { readAcrostics, reassembleAssignments } from './reassemble-split-payloads.js';
+import { longestWord } from './pattern-reach.js';
+
 export interface NormalizedText {
   /** Lowercased, folded text followed by every decoded view (one per line). */
   view: string;
@@ -54,8 +57,38 @@ export function normalizeForInjection(text: string): NormalizedText {
   const collapsed = collapseLetterSpacing(lower);
   if (collapsed !== undefined) extras.push(collapsed);
   decodePayloads(working, lower, extras, evidence);
+  extras.push(...reassembleAssignments(working));
+  const acrostics = readAcrostics(working, lower);
+  if (acrostics.length > 0) {
+    evidence.push('acrostic');
+    extras.push(...acrostics);
+  }
   const view = extras.length === 0 ? lower : `${lower}\n${extras.join('\n').toLowerCase()}`;
-  return { view, evidence };
+  return { view: collapseWhitespace(view), evidence };
+}
+
+/**
+ * Whitespace runs shrink to two characters and words to 40, so padding cannot stretch a
+ * pattern's `\s+` or `\w+` past the reach the hint windows rely on (pattern-reach.ts). Two
+ * spaces, not one: letter-spaced text uses double spaces between words, and line structure
+ * survives as "\n\n". Words that long are hashes and identifiers, not instructions.
+ */
+function collapseWhitespace(view: string): string {
+  let collapsed = /\s{3}/.test(view) ? view.replace(/\s{3,}/g, (run) => (run.includes('\n') ? '\n\n' : '  ')) : view;
+  if (longestWordRun(collapsed) > longestWord) collapsed = collapsed.replace(/[a-z0-9_'-]{41,}/g, (word) => word.slice(0, longestWord));
+  return collapsed;
+}
+
+function longestWordRun(text: string): number {
+  let longest = 0;
+  let run = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    const wordCharacter = (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 95 || code === 39 || code === 45;
+    run = wordCharacter ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  return longest;
 }
 
 /**
