@@ -5,6 +5,7 @@ import type { CachedAnswer } from './cache-backend.js';
 import { cachePolicyOf } from './cache-policy.js';
 import { chunksFromCompletion, completionFromChunks, isCacheable } from './replay-chat.js';
 import type { CacheStatus } from './response-cache.js';
+import { recordCacheHit } from './record-cache-hit.js';
 
 function setStatus(context: RequestContext, status: CacheStatus): void {
   context.cacheStatus = status;
@@ -27,6 +28,7 @@ function serveHit(context: RequestContext, answer: CachedAnswer): void {
     ? { kind: 'chat-stream', chunks: replayChunks(answer.completion) }
     : { kind: 'chat', completion: answer.completion };
   context.finishers.push(() => {
+    recordCacheHit(context, answer);
     context.logger.info({ requestId: context.requestId, cacheStatus: 'HIT', costSaved: answer.costUsd, model: answer.model }, 'served from cache');
   });
 }

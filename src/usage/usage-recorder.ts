@@ -15,6 +15,11 @@ export interface UsageEntry {
   tokens: TokenCounts;
   estimated: boolean;
   costUsd: number | null;
+  /**
+   * Set for an answer served by the response cache: it counts as a request with the tokens and
+   * cost given (zero), and adds to the hits and the cost they saved (null = unknown price).
+   */
+  cacheHit?: { costSavedUsd: number | null };
 }
 
 export interface UsageRecorderOptions {
@@ -78,6 +83,10 @@ export class UsageRecorder {
     if (entry.costUsd === null) row.unpriced_requests += 1;
     else row.cost_usd += entry.costUsd;
     if (entry.estimated) row.estimated_requests += 1;
+    if (entry.cacheHit) {
+      row.cache_hits += 1;
+      row.cost_saved_usd += entry.cacheHit.costSavedUsd ?? 0;
+    }
   }
 
   /** Writes what is pending; concurrent calls share one write. */

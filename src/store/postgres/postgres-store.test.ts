@@ -83,7 +83,7 @@ if (unreachable !== undefined && process.env.CI !== 'true') {
 
       const upgraded = [
         ...postgresMigrations,
-        { version: postgresMigrations.length + 1, name: 'test: usage', sql: 'CREATE TABLE usage_test (id bigint PRIMARY KEY)' },
+        { version: postgresMigrations[postgresMigrations.length - 1].version + 1, name: 'test: usage', sql: 'CREATE TABLE usage_test (id bigint PRIMARY KEY)' },
       ];
       const second = new PostgresStore(url, { schema, migrations: upgraded });
       await second.migrate();
@@ -100,7 +100,7 @@ if (unreachable !== undefined && process.env.CI !== 'true') {
     test('a failing migration rolls back entirely', async () => {
       const schema = newSchemaName();
       await admin.query(`CREATE SCHEMA "${schema}"`);
-      const broken = [...postgresMigrations, { version: postgresMigrations.length + 1, name: 'test: broken', sql: 'SELECT * FROM nowhere' }];
+      const broken = [...postgresMigrations, { version: postgresMigrations[postgresMigrations.length - 1].version + 1, name: 'test: broken', sql: 'SELECT * FROM nowhere' }];
       const store = new PostgresStore(url, { schema, migrations: broken });
       await assert.rejects(store.migrate(), /nowhere/);
       await store.close();

@@ -143,4 +143,13 @@ export const sqliteMigrations: readonly StoreMigration[] = [
       CREATE INDEX request_logs_status_index ON request_logs (status, at, id);
     `,
   },
+  {
+    version: 6,
+    name: 'response cache: hits and the cost they saved, in usage totals and the request log',
+    sql: `
+      ALTER TABLE usage_daily ADD COLUMN cache_hits INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE usage_daily ADD COLUMN cost_saved_usd REAL NOT NULL DEFAULT 0;
+      ALTER TABLE request_logs ADD COLUMN cost_saved_usd REAL;
+    `,
+  },
 ];

@@ -69,7 +69,7 @@ describe('SqliteStore specifics', () => {
 
     const upgraded = [
       ...sqliteMigrations,
-      { version: sqliteMigrations.length + 1, name: 'test: usage', sql: 'CREATE TABLE usage_test (id INTEGER PRIMARY KEY)' },
+      { version: sqliteMigrations[sqliteMigrations.length - 1].version + 1, name: 'test: usage', sql: 'CREATE TABLE usage_test (id INTEGER PRIMARY KEY)' },
     ];
     const second = new SqliteStore(path, { migrations: upgraded });
     await second.migrate();
@@ -93,7 +93,7 @@ describe('SqliteStore specifics', () => {
     const path = freshPath();
     const broken = [
       ...sqliteMigrations,
-      { version: sqliteMigrations.length + 1, name: 'test: broken', sql: 'CREATE TABLE half_done (id INTEGER); SELECT * FROM nowhere' },
+      { version: sqliteMigrations[sqliteMigrations.length - 1].version + 1, name: 'test: broken', sql: 'CREATE TABLE half_done (id INTEGER); SELECT * FROM nowhere' },
     ];
     const store = new SqliteStore(path, { migrations: broken });
     await assert.rejects(store.migrate(), /nowhere/);
@@ -122,7 +122,7 @@ describe('SqliteStore specifics', () => {
         const { SqliteStore } = await import(${JSON.stringify(storeModule)});
         const { sqliteMigrations } = await import(${JSON.stringify(migrationsModule)});
         const migrations = ${extraMigration}
-          ? [...sqliteMigrations, { version: sqliteMigrations.length + 1, name: 'usage', sql: ${JSON.stringify(slowUpgrade)} }]
+          ? [...sqliteMigrations, { version: sqliteMigrations[sqliteMigrations.length - 1].version + 1, name: 'usage', sql: ${JSON.stringify(slowUpgrade)} }]
           : sqliteMigrations;
         const store = new SqliteStore(${JSON.stringify(path)}, { migrations });
         await store.getSetting('warm-up').catch(() => {});
@@ -140,7 +140,7 @@ describe('SqliteStore specifics', () => {
     const db = new Database(path);
     try {
       const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[];
-      assert.deepStrictEqual(versions.map((row) => Number(row.version)), [...sqliteMigrations.map((migration) => migration.version), sqliteMigrations.length + 1]);
+      assert.deepStrictEqual(versions.map((row) => Number(row.version)), [...sqliteMigrations.map((migration) => migration.version), sqliteMigrations[sqliteMigrations.length - 1].version + 1]);
     } finally {
       db.close();
     }
