@@ -1,7 +1,6 @@
 import type { RequestContext } from '../pipeline/request-context.js';
 import type { TokenCounts } from '../usage/normalize-usage.js';
 import { routeOfRequest } from '../usage/route-of-request.js';
-import type { CachedAnswer } from './cache-backend.js';
 
 /** A hit bought nothing from a provider: no tokens, no cost. */
 const noTokens: Readonly<TokenCounts> = Object.freeze({ prompt: 0, completion: 0, total: 0, cached: 0, cacheWrite: 0, reasoning: 0 });
@@ -12,17 +11,17 @@ const noTokens: Readonly<TokenCounts> = Object.freeze({ prompt: 0, completion: 0
  * stage), so this is the hit's only usage record; the limits stage likewise settles a hit with
  * no tokens and no spend (src/limits/enforce-limits-stage.ts).
  */
-export function recordCacheHit(context: RequestContext, answer: CachedAnswer): void {
+export function recordCacheHit(context: RequestContext, provider: string, model: string, costSavedUsd: number | null): void {
   context.gateway.usage.recorder.record({
     atMs: Date.now(),
     keyId: context.principal?.key.id,
     teamId: context.principal?.team.id,
     route: routeOfRequest(context),
-    provider: answer.provider,
-    model: answer.model,
+    provider,
+    model,
     tokens: noTokens,
     estimated: false,
     costUsd: 0,
-    cacheHit: { costSavedUsd: answer.costUsd },
+    cacheHit: { costSavedUsd },
   });
 }

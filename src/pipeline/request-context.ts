@@ -34,6 +34,11 @@ export interface RequestContext {
   readonly logger: Logger;
   /** Aborted when the client goes away: cancels the upstream call. */
   readonly abort: Cancellation;
+  /**
+   * What the upstream call listens to when it is not `abort`: a single-flight leader's call
+   * serves other clients too, so it ends only when all of them are gone (src/cache/shared-flight.ts).
+   */
+  upstreamAbort?: Cancellation;
   /** The gateway key and its team; absent when `auth.required` is false. */
   principal?: AuthenticatedKey;
   /** The caller's own provider key (BYOK): `Authorization` when the gateway key came in `x-sluice-key`. */

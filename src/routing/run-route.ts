@@ -66,7 +66,7 @@ export async function runRoute<T>(
   const plan = context.routePlan ?? planRequest(context, model);
   try {
     const { result, candidate } = await executePlan(plan, context.gateway.router, {
-      signal: context.abort.signal,
+      signal: (context.upstreamAbort ?? context.abort).signal,
       attempts: context.attempts,
       isRefusal,
       run: (candidate) => {
