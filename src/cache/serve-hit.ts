@@ -12,6 +12,21 @@ export function setCacheStatus(context: RequestContext, status: CacheStatus): vo
   context.gateway.cache.counts[status] += 1;
 }
 
+/**
+ * Each stored answer's JSON body, serialized on its first hit: the memory backend hands out the
+ * same object on every hit, so later hits write the bytes without serializing again.
+ */
+const renderedBodies = new WeakMap<ChatCompletion, string>();
+
+function renderedBody(completion: ChatCompletion): string {
+  let rendered = renderedBodies.get(completion);
+  if (rendered === undefined) {
+    rendered = JSON.stringify(completion);
+    renderedBodies.set(completion, rendered);
+  }
+  return rendered;
+}
+
 async function* replayChunks(completion: ChatCompletion): AsyncGenerator<ChatCompletionChunk> {
   yield* chunksFromCompletion(completion);
 }
@@ -19,7 +34,8 @@ async function* replayChunks(completion: ChatCompletion): AsyncGenerator<ChatCom
 function hitServed(context: RequestContext, provider: string, model: string, costSaved: number | null): void {
   context.costSaved = costSaved;
   recordCacheHit(context, provider, model, costSaved);
-  context.logger.info({ requestId: context.requestId, cacheStatus: 'HIT', costSaved, model }, 'served from cache');
+  // Debug, not info: the request log already records every hit with the cost it saved.
+  context.logger.debug({ requestId: context.requestId, cacheStatus: 'HIT', costSaved, model }, 'served from cache');
 }
 
 /** Answers from a complete answer (stored, or shared by a finished flight) in the form the client asked for. */
@@ -31,7 +47,7 @@ export function serveHit(context: RequestContext, answer: CachedAnswer): void {
   context.usage = answer.completion.usage ?? undefined;
   context.result = context.chatRequest!.stream
     ? { kind: 'chat-stream', chunks: replayChunks(answer.completion) }
-    : { kind: 'chat', completion: answer.completion };
+    : { kind: 'chat', completion: answer.completion, rendered: renderedBody(answer.completion) };
   context.finishers.push(() => hitServed(context, answer.provider, answer.model, answer.costUsd));
 }
 

@@ -17,7 +17,12 @@ export type Endpoint = 'chat' | 'embeddings' | 'models' | 'native';
 
 /** The answer a pipeline produced; the respond stage writes it in the client's format. */
 export type PipelineResult =
-  | { kind: 'chat'; completion: ChatCompletion }
+  | {
+      kind: 'chat';
+      completion: ChatCompletion;
+      /** `completion` already serialized (a cache hit's stored bytes); a stage that replaces the completion leaves it out. */
+      rendered?: string;
+    }
   | { kind: 'chat-stream'; chunks: AsyncIterable<ChatCompletionChunk> }
   | { kind: 'embeddings'; embeddings: EmbeddingsResponse };
 

@@ -15,7 +15,11 @@ export function baseHeaders(context: RequestContext): Record<string, string> {
 }
 
 export function writeJson(context: RequestContext, status: number, body: unknown): void {
-  const payload = JSON.stringify(body);
+  writeJsonText(context, status, JSON.stringify(body));
+}
+
+/** Writes an already serialized JSON body. */
+export function writeJsonText(context: RequestContext, status: number, payload: string): void {
   context.response.writeHead(status, {
     ...baseHeaders(context),
     'content-type': 'application/json',

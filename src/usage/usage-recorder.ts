@@ -42,6 +42,8 @@ export class UsageRecorder {
   private flushing: Promise<void> | undefined;
   private droppedGroups = 0;
   private readonly maximumGroups: number;
+  /** The last day computed and the span it covers: formatting a date costs more than the rest of record(). */
+  private day = { startMs: 0, endMs: 0, text: '' };
 
   constructor(
     private readonly store: Store,
@@ -55,7 +57,7 @@ export class UsageRecorder {
 
   record(entry: UsageEntry): void {
     const group: UsageGroup = {
-      day: utcDay(entry.atMs),
+      day: this.dayOf(entry.atMs),
       key_id: entry.keyId ?? '',
       team_id: entry.teamId ?? '',
       route: entry.route ?? '',
@@ -87,6 +89,14 @@ export class UsageRecorder {
       row.cache_hits += 1;
       row.cost_saved_usd += entry.cacheHit.costSavedUsd ?? 0;
     }
+  }
+
+  private dayOf(atMs: number): string {
+    if (atMs < this.day.startMs || atMs >= this.day.endMs) {
+      const startMs = atMs - (atMs % 86_400_000);
+      this.day = { startMs, endMs: startMs + 86_400_000, text: utcDay(atMs) };
+    }
+    return this.day.text;
   }
 
   /** Writes what is pending; concurrent calls share one write. */
