@@ -11,6 +11,9 @@ export class CacheMetrics {
   private readonly costSaved: Counter;
   private hits = 0;
   private misses = 0;
+  /** Label children resolved once: `inc(labels)` hashes its labels object on every call. */
+  private readonly outcomeChildren = new Map<string, { inc(value?: number): void }>();
+  private readonly savedChildren = new Map<string, { inc(value?: number): void }>();
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -32,9 +35,15 @@ export class CacheMetrics {
   observe(record: RequestLogRecord, model: string): void {
     const status = record.cache_status;
     if (status !== 'HIT' && status !== 'MISS' && status !== 'BYPASS') return;
-    this.outcomes.inc({ status });
+    let outcome = this.outcomeChildren.get(status);
+    if (!outcome) this.outcomeChildren.set(status, (outcome = this.outcomes.labels(status)));
+    outcome.inc();
     if (status === 'HIT') this.hits += 1;
     else if (status === 'MISS') this.misses += 1;
-    if (record.cost_saved_usd) this.costSaved.inc({ model }, record.cost_saved_usd);
+    if (!record.cost_saved_usd) return;
+    // `model` is already capped by the caller's bounded label, so this map is bounded too.
+    let saved = this.savedChildren.get(model);
+    if (!saved) this.savedChildren.set(model, (saved = this.costSaved.labels(model)));
+    saved.inc(record.cost_saved_usd);
   }
 }
