@@ -94,6 +94,7 @@ export function syntheticLogRow(index: number, total: number): RequestLogRecord 
     reasoning_tokens: null,
     usage_estimated: status === 200 ? stream && random() < 0.1 : null,
     cost_usd: status === 200 && cacheStatus !== 'HIT' ? Math.round((promptTokens * 0.15 + completionTokens * 0.6) * 1e3) / 1e12 : null,
+    cost_saved_usd: status === 200 && cacheStatus === 'HIT' ? Math.round((promptTokens * 0.15 + completionTokens * 0.6) * 1e3) / 1e12 : null,
     cache_status: cacheStatus,
     attempts,
     guardrails: random() < 0.02 ? [{ policy: 'pii', type: 'pii', phase: 'request', outcome: 'redacted', entities: { email: 1 } }] : [],

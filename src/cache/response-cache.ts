@@ -3,6 +3,7 @@ import type { GatewayConfig } from '../config/config-schema.js';
 import type { CacheBackend, CachedAnswer } from './cache-backend.js';
 import { MemoryCacheBackend } from './memory-cache-backend.js';
 import { RedisCacheBackend } from './redis-cache-backend.js';
+import { defaultFlightLimits, SharedFlight } from './shared-flight.js';
 
 export type CacheStatus = 'HIT' | 'MISS' | 'BYPASS';
 
@@ -12,7 +13,7 @@ export type CacheStatus = 'HIT' | 'MISS' | 'BYPASS';
  * cost speed, never a request.
  */
 export class ResponseCache {
-  private readonly flights = new Map<string, Promise<CachedAnswer | undefined>>();
+  private readonly flights = new Map<string, SharedFlight>();
   /** Requests answered per status since start, for metrics and the hit ratio. */
   readonly counts: Record<CacheStatus, number> = { HIT: 0, MISS: 0, BYPASS: 0 };
   private lastFailureLogMs = 0;
@@ -37,27 +38,26 @@ export class ResponseCache {
     this.backend.set(key, answer, ttlSeconds).catch((error: unknown) => this.backendFailed(error));
   }
 
-  /** The answer an identical miss already in flight will produce, if one is. */
-  joinFlight(key: string): Promise<CachedAnswer | undefined> | undefined {
+  /** The identical miss already calling upstream, if one is and still takes joiners. */
+  joinFlight(key: string): SharedFlight | undefined {
     return this.flights.get(key);
   }
 
   /**
-   * Registers this request as the one calling upstream for `key`; identical misses wait for it.
-   * The returned function must be called once with the answer (or undefined when there is none
-   * to share); it is safe to call more than once.
+   * Registers this request as the one calling upstream for `key`; identical misses join it
+   * until it settles, fails or grows past `maxBytes` (see SharedFlight).
    */
-  startFlight(key: string): (answer: CachedAnswer | undefined) => void {
-    let resolve!: (answer: CachedAnswer | undefined) => void;
-    const flight = new Promise<CachedAnswer | undefined>((settle) => (resolve = settle));
-    this.flights.set(key, flight);
-    let settled = false;
-    return (answer) => {
-      if (settled) return;
-      settled = true;
+  startFlight(key: string, maxBytes: number): SharedFlight {
+    const flight: SharedFlight = new SharedFlight({ maxBytes, ...defaultFlightLimits }, () => {
       if (this.flights.get(key) === flight) this.flights.delete(key);
-      resolve(answer);
-    };
+    });
+    this.flights.set(key, flight);
+    return flight;
+  }
+
+  /** Misses in flight (for tests and stats). */
+  get flightCount(): number {
+    return this.flights.size;
   }
 
   async purge(prefix: string): Promise<number> {

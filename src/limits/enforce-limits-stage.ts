@@ -15,6 +15,8 @@ async function estimateTokens(context: RequestContext): Promise<number> {
 function outcomeOf(context: RequestContext): LimitOutcome {
   // Native responses are not parsed for usage: their tokens stay as estimated (0).
   if (context.endpoint === 'native') return { totalTokens: undefined, costUsd: null };
+  // A cache hit called no provider: its tokens (the stored answer's usage) are not spent again.
+  if (context.cacheStatus === 'HIT') return { totalTokens: 0, costUsd: null };
   // No result: the call failed before answering, and no tokens were generated or billed.
   const totalTokens = context.result ? context.usage?.total_tokens : 0;
   return { totalTokens, costUsd: context.cost?.usd ?? null };

@@ -112,5 +112,6 @@ export function buildLogRecord(context: RequestContext, error: unknown, now: num
     trace_id: traceIdOf(context),
     request_body: storeBody ? bodyText(context.body!.toString('utf8'), bodies) : null,
     response_body: bodies === 'off' ? null : responseText(context, bodies),
+    cost_saved_usd: context.cacheStatus === 'HIT' ? (context.costSaved ?? null) : null,
   };
 }

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { LimitService } from '../limits/limit-service.js';
 import type { Router } from '../routing/router.js';
 import { BoundedLabel } from './bounded-label.js';
+import { CacheMetrics } from './cache-metrics.js';
 import type { RequestLogRecord } from './request-log-record.js';
 import type { RequestLogWriter } from './request-log-writer.js';
 
@@ -32,6 +33,7 @@ export class GatewayMetrics {
   private readonly tokens: Counter;
   private readonly cost: Counter;
   readonly inFlight: Gauge;
+  private readonly cache: CacheMetrics;
 
   constructor(private readonly sources: MetricsSources) {
     const registers = [this.registry];
@@ -44,6 +46,7 @@ export class GatewayMetrics {
     this.inFlight = new Gauge({ name: 'sluice_requests_in_flight', help: 'Data-plane requests being handled', registers });
     const rejections = new Counter({ name: 'sluice_rate_limit_rejections_total', help: 'Requests refused by a rate limit or budget', labelNames: ['code', 'scope'], registers });
     sources.limits.events.on('limit_refused', (event: { code: string; scope: string }) => rejections.inc({ code: event.code, scope: event.scope }));
+    this.cache = new CacheMetrics(this.registry);
     this.scrapeTimeGauges();
     sources.alerts?.registerMetrics(this.registry);
   }
@@ -87,5 +90,6 @@ export class GatewayMetrics {
     const kinds: Array<[string, number | null]> = [['prompt', record.prompt_tokens], ['completion', record.completion_tokens], ['cached', record.cached_tokens], ['reasoning', record.reasoning_tokens]];
     for (const [kind, count] of kinds) if (count) this.tokens.inc({ provider, model, kind }, count);
     if (record.cost_usd) this.cost.inc({ provider, model }, record.cost_usd);
+    this.cache.observe(record, model);
   }
 }

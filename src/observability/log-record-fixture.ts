@@ -31,6 +31,7 @@ export function logRecord(overrides: Partial<RequestLogRecord> = {}): RequestLog
     trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
     request_body: '{"messages":[{"role":"user","content":"find the needle"}]}',
     response_body: null,
+    cost_saved_usd: 0.0002,
     ...overrides,
   };
 }

@@ -30,6 +30,7 @@ export const requestLogResponse = z.object({
   trace_id: z.string().nullable(),
   request_body: z.string().nullable(),
   response_body: z.string().nullable(),
+  cost_saved_usd: z.number().nullable().describe('On a cache hit: what the answer cost when first bought (USD)'),
 });
 
 /** Feedback on a request (POST /v1/feedback), as stored. */

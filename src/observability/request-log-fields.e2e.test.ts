@@ -85,7 +85,7 @@ const answerOf = (reply: { text: string }) => (value: string | null) => value !=
 const usageOf = (prompt: number, completion: number) => ({ prompt_tokens: prompt, completion_tokens: completion, cached_tokens: 0, reasoning_tokens: 0, usage_estimated: false });
 /** Priced at 1 and 2 USD per million tokens in the config. */
 const costOf = (prompt: number, completion: number) => (value: number | null) => value !== null && Math.abs(value - (prompt * 1 + completion * 2) / 1e6) < 1e-12;
-const noUsage = { prompt_tokens: null, completion_tokens: null, cached_tokens: null, reasoning_tokens: null, usage_estimated: null, cost_usd: null };
+const noUsage = { prompt_tokens: null, completion_tokens: null, cached_tokens: null, reasoning_tokens: null, usage_estimated: null, cost_usd: null, cost_saved_usd: null };
 
 const cachedBody = { model: 'smart', messages: [{ role: 'user', content: 'mail jane@example.com' }] };
 const clientHeaders = { 'x-sluice-metadata': '{"user":"u-1","n":2}', 'user-agent': 'fields/1', traceparent };
@@ -112,6 +112,7 @@ test('a successful JSON request through a route: every field', async () => {
     first_token_ms: (value, record) => value !== null && value > 0 && value <= record.latency_ms,
     ...usageOf(prompt, completion),
     cost_usd: costOf(prompt, completion),
+    cost_saved_usd: null,
     cache_status: 'MISS',
     attempts: (value, record) => value.length === 1 && value[0]!.target === 'openai/gpt-4o-mini' && value[0]!.route === 'smart' && value[0]!.attempt === 1 && value[0]!.outcome === 'success' && value[0]!.status === 200 && withinRequest(value[0]!.latencyMs, record),
     guardrails: flaggedEmail as RequestLogRecord['guardrails'],
@@ -146,6 +147,8 @@ test('a cache hit: no attempts, the cached answer\'s provider and model, no cost
     // The answer's own usage (what the tokens were when it was made); nothing was spent now.
     ...usageOf(prompt, completion),
     cost_usd: null,
+    // What the answer cost when it was made: saved by serving it again.
+    cost_saved_usd: costOf(prompt, completion),
     cache_status: 'HIT',
     attempts: [],
     guardrails: flaggedEmail as RequestLogRecord['guardrails'],
@@ -181,6 +184,7 @@ test('a streamed request: usage from the last chunk and the time to the first to
     first_token_ms: (value, record) => value !== null && value > 0 && value <= record.latency_ms,
     ...usageOf(usage.prompt_tokens, usage.completion_tokens),
     cost_usd: costOf(usage.prompt_tokens, usage.completion_tokens),
+    cost_saved_usd: null,
     cache_status: null,
     attempts: (value, record) => value.length === 1 && value[0]!.outcome === 'success' && value[0]!.status === 200 && withinRequest(value[0]!.latencyMs, record),
     guardrails: [],
@@ -284,6 +288,7 @@ test('a fallback: both targets in the attempts with their statuses and latencies
     first_token_ms: (value, record) => value !== null && value > 0 && value <= record.latency_ms,
     ...usageOf(prompt, completion),
     cost_usd: costOf(prompt, completion),
+    cost_saved_usd: null,
     cache_status: null,
     attempts: (value, record) => {
       const [failed, served] = value;

@@ -35,6 +35,8 @@ export interface RequestLogRecord {
   trace_id: string | null;
   request_body: string | null;
   response_body: string | null;
+  /** On a cache hit: what the answer cost when it was bought (USD), saved by this request; null otherwise or when unknown. */
+  cost_saved_usd: number | null;
 }
 
 /** Column order of the request_logs table, shared by inserts and both dialects. */
@@ -42,7 +44,7 @@ export const requestLogColumns = [
   'id', 'at', 'key_id', 'team_id', 'route', 'provider', 'model_requested', 'model_served', 'endpoint', 'status',
   'error_code', 'latency_ms', 'first_token_ms', 'prompt_tokens', 'completion_tokens', 'cached_tokens', 'reasoning_tokens',
   'usage_estimated', 'cost_usd', 'cache_status', 'attempts', 'guardrails', 'metadata', 'client_ip', 'user_agent',
-  'trace_id', 'request_body', 'response_body',
+  'trace_id', 'request_body', 'response_body', 'cost_saved_usd',
 ] as const satisfies ReadonlyArray<keyof RequestLogRecord>;
 
 export const jsonColumns = new Set<string>(['attempts', 'guardrails', 'metadata']);

@@ -51,7 +51,7 @@ export function apiKeyFor(context: RequestContext, providerName: string): string
 
 export function providerCallFor(context: RequestContext): ProviderCall {
   return {
-    signal: context.abort.signal,
+    signal: (context.upstreamAbort ?? context.abort).signal,
     apiKey: context.target ? apiKeyFor(context, context.target.provider.name) : undefined,
     timeoutMs: requestTimeoutMs(context),
     idleTimeoutMs: context.target?.route?.config.stream_idle_timeout_ms ?? context.gateway.config.server.stream_idle_timeout_ms,

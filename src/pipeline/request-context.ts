@@ -18,7 +18,12 @@ export type Endpoint = 'chat' | 'messages' | 'count_tokens' | 'embeddings' | 'mo
 
 /** The answer a pipeline produced; the respond stage writes it in the client's format. */
 export type PipelineResult =
-  | { kind: 'chat'; completion: ChatCompletion }
+  | {
+      kind: 'chat';
+      completion: ChatCompletion;
+      /** `completion` already serialized (a cache hit's stored bytes); a stage that replaces the completion leaves it out. */
+      rendered?: string;
+    }
   | { kind: 'chat-stream'; chunks: AsyncIterable<ChatCompletionChunk> }
   | { kind: 'embeddings'; embeddings: EmbeddingsResponse }
   /** An answer that is already in the client's format (e.g. Anthropic's count_tokens). */
@@ -37,6 +42,11 @@ export interface RequestContext {
   readonly logger: Logger;
   /** Aborted when the client goes away: cancels the upstream call. */
   readonly abort: Cancellation;
+  /**
+   * What the upstream call listens to when it is not `abort`: a single-flight leader's call
+   * serves other clients too, so it ends only when all of them are gone (src/cache/shared-flight.ts).
+   */
+  upstreamAbort?: Cancellation;
   /** The gateway key and its team; absent when `auth.required` is false. */
   principal?: AuthenticatedKey;
   /** The caller's own provider key (BYOK): `Authorization` when the gateway key came in `x-sluice-key`. */

@@ -67,7 +67,7 @@ export async function runRoute<T>(
   const { tracing } = context.gateway;
   try {
     const { result, candidate } = await executePlan(plan, context.gateway.router, {
-      signal: context.abort.signal,
+      signal: (context.upstreamAbort ?? context.abort).signal,
       attempts: context.attempts,
       isRefusal,
       run: (candidate) => {

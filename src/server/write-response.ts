@@ -19,7 +19,11 @@ export function baseHeaders(context: RequestContext): Record<string, string | nu
 
 export function writeJson(context: RequestContext, status: number, body: unknown): void {
   // An upstream answer nothing rewrote goes out as the bytes it came in (src/http/raw-json.ts).
-  const payload = jsonText(body);
+  writeJsonText(context, status, jsonText(body));
+}
+
+/** Writes an already serialized JSON body. */
+export function writeJsonText(context: RequestContext, status: number, payload: string): void {
   const headers = baseHeaders(context);
   headers['content-type'] = 'application/json';
   headers['content-length'] = Buffer.byteLength(payload);

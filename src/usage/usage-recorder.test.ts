@@ -54,3 +54,18 @@ test('a failed write is kept and merged into the next one', async () => {
   assert.equal(batches[0][0].requests, 2);
   assert.ok(Math.abs(batches[0][0].cost_usd - 0.3) < 1e-12);
 });
+
+test('cache hits count as requests with no tokens or cost, and sum the cost they saved', async () => {
+  const { store, batches } = fakeStore();
+  const recorder = new UsageRecorder(store, pino({ level: 'silent' }), { flushIntervalMs: 60_000 });
+  const none = { prompt: 0, completion: 0, total: 0, cached: 0, cacheWrite: 0, reasoning: 0 };
+  recorder.record(entry('a', 0.4));
+  recorder.record({ ...entry('a', 0), tokens: none, cacheHit: { costSavedUsd: 0.4 } });
+  recorder.record({ ...entry('a', 0), tokens: none, cacheHit: { costSavedUsd: null } });
+  await recorder.close();
+  const [row] = batches[0];
+  assert.deepEqual(
+    [row.requests, row.total_tokens, row.cost_usd, row.unpriced_requests, row.cache_hits, row.cost_saved_usd],
+    [3, 15, 0.4, 0, 2, 0.4],
+  );
+});

@@ -15,6 +15,11 @@ export interface UsageEntry {
   tokens: TokenCounts;
   estimated: boolean;
   costUsd: number | null;
+  /**
+   * Set for an answer served by the response cache: it counts as a request with the tokens and
+   * cost given (zero), and adds to the hits and the cost they saved (null = unknown price).
+   */
+  cacheHit?: { costSavedUsd: number | null };
 }
 
 export interface UsageRecorderOptions {
@@ -37,6 +42,8 @@ export class UsageRecorder {
   private flushing: Promise<void> | undefined;
   private droppedGroups = 0;
   private readonly maximumGroups: number;
+  /** The last day computed and the span it covers: formatting a date costs more than the rest of record(). */
+  private day = { startMs: 0, endMs: 0, text: '' };
 
   constructor(
     private readonly store: Store,
@@ -50,7 +57,7 @@ export class UsageRecorder {
 
   record(entry: UsageEntry): void {
     const group: UsageGroup = {
-      day: utcDay(entry.atMs),
+      day: this.dayOf(entry.atMs),
       key_id: entry.keyId ?? '',
       team_id: entry.teamId ?? '',
       route: entry.route ?? '',
@@ -78,6 +85,18 @@ export class UsageRecorder {
     if (entry.costUsd === null) row.unpriced_requests += 1;
     else row.cost_usd += entry.costUsd;
     if (entry.estimated) row.estimated_requests += 1;
+    if (entry.cacheHit) {
+      row.cache_hits += 1;
+      row.cost_saved_usd += entry.cacheHit.costSavedUsd ?? 0;
+    }
+  }
+
+  private dayOf(atMs: number): string {
+    if (atMs < this.day.startMs || atMs >= this.day.endMs) {
+      const startMs = atMs - (atMs % 86_400_000);
+      this.day = { startMs, endMs: startMs + 86_400_000, text: utcDay(atMs) };
+    }
+    return this.day.text;
   }
 
   /** Writes what is pending; concurrent calls share one write. */

@@ -19,6 +19,10 @@ export interface UsageCounts {
   unpriced_requests: number;
   /** Requests whose tokens were estimated because the provider reported none. */
   estimated_requests: number;
+  /** Requests answered by the response cache: counted in `requests`, with no tokens and no cost. */
+  cache_hits: number;
+  /** USD the cache hits saved: what their answers cost when they were first bought. */
+  cost_saved_usd: number;
 }
 
 /** Absent parts are '' (no key when auth is off, no route for `provider/model` calls). */
@@ -57,6 +61,8 @@ export const countColumns: ReadonlyArray<keyof UsageCounts> = [
   'cost_usd',
   'unpriced_requests',
   'estimated_requests',
+  'cache_hits',
+  'cost_saved_usd',
 ];
 
 export interface UsageQuery {
@@ -83,5 +89,7 @@ export function emptyCounts(): UsageCounts {
     cost_usd: 0,
     unpriced_requests: 0,
     estimated_requests: 0,
+    cache_hits: 0,
+    cost_saved_usd: 0,
   };
 }

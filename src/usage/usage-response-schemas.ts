@@ -12,6 +12,8 @@ const sums = {
   cost_usd: z.number().describe('Cost of the requests whose price was known'),
   unpriced_requests: z.number().int().describe('Requests without a known price (not in cost_usd)'),
   estimated_requests: z.number().int().describe('Requests whose tokens were estimated (the provider reported none)'),
+  cache_hits: z.number().int().describe('Requests answered by the response cache (in `requests`, with no tokens and no cost)'),
+  cost_saved_usd: z.number().describe('What the cache hits would have cost: the price of their answers when first bought'),
 };
 
 export const usageReportResponse = z.object({

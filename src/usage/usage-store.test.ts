@@ -52,6 +52,19 @@ function describeUsageStore(name: string, open: () => Promise<Store>): void {
       }
     });
 
+    test('cache hits and the cost they saved are summed like the other counts', async () => {
+      const store = await open();
+      try {
+        await store.addUsage([row({ key_id: 'key_hits' }, { requests: 3, cache_hits: 2, cost_saved_usd: 0.5, cost_usd: 0.25 })]);
+        await store.addUsage([row({ key_id: 'key_hits' }, { requests: 1, cache_hits: 1, cost_saved_usd: 0.125 })]);
+        const [total] = await store.queryUsage({ from: '2026-03-10', to: '2026-03-10', groupBy: [], keyId: 'key_hits' });
+        assert.deepEqual([total.requests, total.cache_hits, total.cost_saved_usd, total.cost_usd], [4, 3, 0.625, 0.25]);
+        assert.equal(typeof total.cache_hits, 'number');
+      } finally {
+        await store.close();
+      }
+    });
+
     test('concurrent batches on the same groups lose nothing', async () => {
       const store = await open();
       try {

@@ -188,6 +188,15 @@ export const postgresMigrations: readonly StoreMigration[] = [
     `,
   },
   {
+    version: 6,
+    name: 'response cache: hits and the cost they saved, in usage totals and the request log',
+    sql: `
+      ALTER TABLE usage_daily ADD COLUMN cache_hits bigint NOT NULL DEFAULT 0;
+      ALTER TABLE usage_daily ADD COLUMN cost_saved_usd double precision NOT NULL DEFAULT 0;
+      ALTER TABLE request_logs ADD COLUMN cost_saved_usd double precision;
+    `,
+  },
+  {
     version: 7,
     name: 'request log: index on the requested model',
     // The model filter matches the requested or the served model; each side is an ordered index

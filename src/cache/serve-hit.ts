@@ -1,0 +1,69 @@
+import type { RequestContext } from '../pipeline/request-context.js';
+import type { ChatCompletion, ChatCompletionChunk } from '../schema/chat-completion-response.js';
+import type { CachedAnswer } from './cache-backend.js';
+import { recordCacheHit } from './record-cache-hit.js';
+import { chunksFromCompletion } from './replay-chat.js';
+import type { CacheStatus } from './response-cache.js';
+import type { SharedFlight } from './shared-flight.js';
+
+export function setCacheStatus(context: RequestContext, status: CacheStatus): void {
+  context.cacheStatus = status;
+  context.responseHeaders['x-sluice-cache-status'] = status;
+  context.gateway.cache.counts[status] += 1;
+}
+
+/**
+ * Each stored answer's JSON body, serialized on its first hit: the memory backend hands out the
+ * same object on every hit, so later hits write the bytes without serializing again.
+ */
+const renderedBodies = new WeakMap<ChatCompletion, string>();
+
+function renderedBody(completion: ChatCompletion): string {
+  let rendered = renderedBodies.get(completion);
+  if (rendered === undefined) {
+    rendered = JSON.stringify(completion);
+    renderedBodies.set(completion, rendered);
+  }
+  return rendered;
+}
+
+async function* replayChunks(completion: ChatCompletion): AsyncGenerator<ChatCompletionChunk> {
+  yield* chunksFromCompletion(completion);
+}
+
+function hitServed(context: RequestContext, provider: string, model: string, costSaved: number | null): void {
+  context.costSaved = costSaved;
+  recordCacheHit(context, provider, model, costSaved);
+  // Debug, not info: the request log already records every hit with the cost it saved.
+  context.logger.debug({ requestId: context.requestId, cacheStatus: 'HIT', costSaved, model }, 'served from cache');
+}
+
+/** Answers from a complete answer (stored, or shared by a finished flight) in the form the client asked for. */
+export function serveHit(context: RequestContext, answer: CachedAnswer): void {
+  setCacheStatus(context, 'HIT');
+  context.costSaved = answer.costUsd;
+  context.responseHeaders['x-sluice-provider'] = answer.provider;
+  context.responseHeaders['x-sluice-model'] = answer.model;
+  context.usage = answer.completion.usage ?? undefined;
+  context.result = context.chatRequest!.stream
+    ? { kind: 'chat-stream', chunks: replayChunks(answer.completion) }
+    : { kind: 'chat', completion: answer.completion, rendered: renderedBody(answer.completion) };
+  context.finishers.push(() => hitServed(context, answer.provider, answer.model, answer.costUsd));
+}
+
+/**
+ * Streams an identical miss's answer as its chunks arrive (single-flight). The saved cost and
+ * the usage are the leader's, known once it has settled: after this stream ended.
+ */
+export function serveSharedStream(context: RequestContext, flight: SharedFlight): void {
+  const source = flight.source!;
+  setCacheStatus(context, 'HIT');
+  context.responseHeaders['x-sluice-provider'] = source.provider;
+  context.responseHeaders['x-sluice-model'] = source.model;
+  context.result = { kind: 'chat-stream', chunks: flight.read(context.abort) };
+  context.finishers.push(async () => {
+    const answer = await flight.settled;
+    context.usage = answer?.completion.usage ?? undefined;
+    hitServed(context, source.provider, source.model, answer?.costUsd ?? null);
+  });
+}
