@@ -9,29 +9,23 @@ export const sqliteLogDialect: LogDialect = {
   metadataKeyParameter: (key) => `$.${JSON.stringify(key)}`,
 };
 
-/**
- * Rows per transaction. libsql's calls are synchronous: a writer's 1,000-row batch in one
- * transaction held the event loop for 7–25 ms on an idle machine (and ~200 ms on a loaded one),
- * every request waiting behind it — the p99 stalls of docs/benchmarks.md. Slices of 20 rows (~1 ms), with
- * the loop free between them, keep each hold short and still commit many rows at a time.
- */
-export const sqliteLogRowsPerTransaction = 20;
+/** The insert statement and its bound rows; the statement is the same for every batch. */
+export function sqliteLogRows(records: readonly RequestLogRecord[]): { sql: string; rows: unknown[][] } {
+  return { sql: insertLogSql(sqliteLogDialect, 1), rows: records.map((record) => logParameters(record, false)) };
+}
 
 /**
- * One prepared single-row statement run per record inside one transaction per slice: SQLite
- * commits once per slice, which is what makes the rate (FIELD-NOTES.md: ~137k rows/s batched vs
- * 16k/s one per commit); between slices the event loop serves requests.
+ * In-process insert, for `:memory:` databases (which no other connection can open): one prepared
+ * single-row statement per record in one transaction. File databases are written on the writer
+ * thread instead (sqlite-log-write-thread.ts), so that this work never holds the event loop.
  */
-export async function insertSqliteRequestLogs(db: Database.Database, records: readonly RequestLogRecord[]): Promise<void> {
+export function insertSqliteRequestLogs(db: Database.Database, records: readonly RequestLogRecord[]): void {
   if (records.length === 0) return;
-  const statement = db.prepare(insertLogSql(sqliteLogDialect, 1));
-  const insertSlice = db.transaction((slice: readonly RequestLogRecord[]) => {
-    for (const record of slice) statement.run(...(logParameters(record, false) as Array<string | number | null>));
-  });
-  for (let start = 0; start < records.length; start += sqliteLogRowsPerTransaction) {
-    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
-    insertSlice.immediate(records.slice(start, start + sqliteLogRowsPerTransaction));
-  }
+  const { sql, rows } = sqliteLogRows(records);
+  const statement = db.prepare(sql);
+  db.transaction(() => {
+    for (const row of rows) statement.run(...(row as Array<string | number | null>));
+  }).immediate();
 }
 
 export function querySqliteRequestLogs(db: Database.Database, query: RequestLogQuery): RequestLogPage {

@@ -11,7 +11,8 @@ import * as rows from './sqlite-rows.js';
 import type { UsageQuery, UsageRow, UsageTotals } from '../../usage/usage-records.js';
 import { addSqliteUsage, querySqliteUsage } from '../../usage/sqlite-usage.js';
 import type { RequestLogPage, RequestLogPruning, RequestLogQuery, RequestLogRecord } from '../../observability/request-log-record.js';
-import { getSqliteRequestLog, insertSqliteRequestLogs, pruneSqliteRequestLogs, querySqliteRequestLogs } from '../../observability/sqlite-request-logs.js';
+import { getSqliteRequestLog, insertSqliteRequestLogs, pruneSqliteRequestLogs, querySqliteRequestLogs, sqliteLogRows } from '../../observability/sqlite-request-logs.js';
+import { SqliteLogWriteThread } from '../../observability/sqlite-log-write-thread.js';
 import type { RequestFeedbackRecord } from '../../observability/request-feedback-record.js';
 import { getSqliteRequestFeedback, putSqliteRequestFeedback } from '../../observability/sqlite-request-feedback.js';
 import type { AnalyticsCell, AnalyticsQuery } from '../../observability/analytics-query.js';
@@ -103,6 +104,8 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
+  /** Request-log rows go through a writer thread of their own (file databases only). */
+  private readonly logWriter: SqliteLogWriteThread | undefined;
   private readonly migrations: readonly StoreMigration[];
   private prepared: ReturnType<typeof prepareStatements> | undefined;
 
@@ -119,6 +122,9 @@ export class SqliteStore implements Store {
     // Per connection. libsql turns it on already, but stock SQLite (better-sqlite3) does not,
     // and without it ON DELETE CASCADE silently does nothing.
     this.db.pragma('foreign_keys = ON');
+    // Another connection can open a file, not a private in-memory database.
+    const inMemory = path === ':memory:' || (path.startsWith('file:') && path.includes('mode=memory'));
+    if (!inMemory) this.logWriter = new SqliteLogWriteThread(path, BUSY_TIMEOUT_MS);
   }
 
   /** Prepared on first use, not in the constructor: the tables exist only after migrate(). */
@@ -145,6 +151,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.logWriter?.close();
     if (this.db.open) this.db.close();
   }
 
@@ -305,7 +312,9 @@ export class SqliteStore implements Store {
   }
 
   async insertRequestLogs(records: readonly RequestLogRecord[]): Promise<void> {
-    await insertSqliteRequestLogs(this.db, records);
+    if (records.length === 0) return;
+    if (!this.logWriter) return insertSqliteRequestLogs(this.db, records);
+    await this.logWriter.write(sqliteLogRows(records).rows);
   }
 
   async queryRequestLogs(query: RequestLogQuery): Promise<RequestLogPage> {
