@@ -43,6 +43,9 @@ export class SqliteLogWriteThread {
     if (this.worker) return this.worker;
     const worker = new Worker(new URL('./sqlite-log-write-worker.js', import.meta.url), {
       workerData: { path: this.path, busyTimeoutMs: this.busyTimeoutMs, rowsPerTransaction: this.rowsPerTransaction },
+      // A small young generation: this thread only holds the batch in hand, and each isolate's
+      // default young generation alone would add tens of MB to the gateway's RSS.
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
     });
     // An idle writer must not keep the process alive.
     worker.unref();
