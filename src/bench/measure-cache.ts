@@ -1,15 +1,19 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startTestGateway } from '../testing/start-test-gateway.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { distDirectory, gatewayUrlLine, startChild } from './bench-setup.js';
 import { measureLatency, type LatencySummary } from './measure-latency.js';
 import { measureThroughput } from './measure-throughput.js';
 
 /**
  * `node dist/bench/measure-cache.js`: a cache hit against an uncached pass-through, both through
- * the gateway over loopback, and a bare node:http echo as the floor. Everything runs in this
- * one process (load generator included), so absolute throughput is lower than with separate
- * processes; the ratios are what this measures. SLUICE_BENCH_SECONDS (default 5) and
- * SLUICE_BENCH_REQUESTS (default 2000) size it.
+ * the gateway over loopback, and a bare node:http echo as the floor. The gateway runs as its own
+ * process started by the CLI, with the default SQLite store and request log, as `npm run bench`
+ * runs it: a load generator or upstream on the gateway's own event loop would weigh on both sides
+ * of the ratio. The upstream, the echo and autocannon share this process. SLUICE_BENCH_SECONDS
+ * (default 5) and SLUICE_BENCH_REQUESTS (default 2000) size it.
  */
 const seconds = Number(process.env.SLUICE_BENCH_SECONDS ?? 5);
 const samples = Number(process.env.SLUICE_BENCH_REQUESTS ?? 2000);
@@ -39,11 +43,16 @@ const format = (summary: LatencySummary) => `p50 ${summary.p50.toFixed(3)} ms, p
 async function main(): Promise<void> {
   const upstream = await startFixedServer();
   const echo = await startFixedServer();
-  const gateway = await startTestGateway({
-    providers: { bench: { type: 'openai', base_url: `${upstream.url}/v1` } },
-    routes: { cached: { targets: [{ model: 'bench/gpt-4o-mini' }], cache: { ttl: 3600 } } },
-    logging: { level: 'silent' },
-  });
+  const directory = mkdtempSync(join(tmpdir(), 'sluice-cache-bench-'));
+  const configPath = join(directory, 'sluice.yaml');
+  writeFileSync(
+    configPath,
+    `server: { host: 127.0.0.1, port: 0 }\nstorage: "sqlite:${join(directory, 'sluice.db')}"\nauth: { required: false }\nlogging: { level: info }\n` +
+      `providers:\n  bench: { type: openai, base_url: "${upstream.url}/v1" }\n` +
+      `routes:\n  cached: { targets: [{ model: bench/gpt-4o-mini }], cache: { ttl: 3600 } }\n`,
+  );
+  const child = await startChild([join(distDirectory, 'cli/main.js'), 'start', '--config', configPath], gatewayUrlLine);
+  const gateway = { url: child.value };
   try {
     const path = '/v1/chat/completions';
     // Warm up: JIT, connection pools, and the one miss that fills the entry.
@@ -63,10 +72,11 @@ async function main(): Promise<void> {
     console.log(`  cache hit    ${hitLoad.requestsPerSecond.toFixed(0)} req/s (errors ${hitLoad.errors}, non-2xx ${hitLoad.non2xx})`);
     console.log(`  pass-through ${passLoad.requestsPerSecond.toFixed(0)} req/s (errors ${passLoad.errors}, non-2xx ${passLoad.non2xx})`);
     console.log(`  ratio ${(hitLoad.requestsPerSecond / passLoad.requestsPerSecond).toFixed(2)}x`);
-    const { HIT, MISS } = gateway.gateway.cache.counts;
-    console.log(`cache counters: ${HIT} hits, ${MISS} misses`);
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    console.log(`cache counters: ${metrics.split('\n').filter((line) => line.startsWith('sluice_cache_requests_total')).join(', ')}`);
   } finally {
-    await gateway.close();
+    child.child.kill();
+    rmSync(directory, { recursive: true, force: true });
     upstream.server.close();
     echo.server.close();
   }
