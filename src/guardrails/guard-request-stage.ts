@@ -32,7 +32,7 @@ export const guardRequest: Stage = async (context, next) => {
   await next();
 };
 
-async function checkRequest(context: RequestContext, policies: readonly GuardrailPolicy[], slots: TextSlot[], state: GuardrailState): Promise<GuardrailVerdict | undefined> {
+export async function checkRequest(context: RequestContext, policies: readonly GuardrailPolicy[], slots: TextSlot[], state: GuardrailState): Promise<GuardrailVerdict | undefined> {
   const record = (verdict: GuardrailVerdict | undefined) => {
     if (verdict) state.verdicts.push(verdict);
     return verdict?.outcome === 'blocked' ? verdict : undefined;

@@ -26,6 +26,7 @@ import { enforceLimits } from '../limits/enforce-limits-stage.js';
 import { meterUsage } from '../usage/meter-usage-stage.js';
 import { guardRequest } from '../guardrails/guard-request-stage.js';
 import { guardResponse } from '../guardrails/guard-response-stage.js';
+import { guardEmbeddingsRequest } from '../guardrails/guard-embeddings-stage.js';
 import { cacheResponse } from '../cache/cache-stage.js';
 import { semanticCacheResponse } from '../cache/semantic/semantic-cache-stage.js';
 import { respondMessages } from '../messages-api/respond-messages.js';
@@ -40,7 +41,7 @@ const pipelines: Record<Endpoint, (context: RequestContext) => Promise<void>> = 
   chat: composeStages([logRequest, respond, authenticate, readBody, parseChatRequest, authorizeModel, enforceLimits, guardRequest, guardResponse, cacheResponse, semanticCacheResponse, meterUsage, resolveTarget, callChatUpstream]),
   messages: composeStages([logRequest, respondMessages, authenticate, readBody, parseMessagesRequest, authorizeModel, enforceLimits, guardRequest, guardResponse, cacheResponse, semanticCacheResponse, meterUsage, resolveTarget, callChatUpstream]),
   count_tokens: composeStages([logRequest, respondMessages, authenticate, readBody, parseCountTokensRequest, authorizeModel, countMessageTokens]),
-  embeddings: composeStages([logRequest, respond, authenticate, readBody, parseEmbeddingsRequest, authorizeModel, enforceLimits, meterUsage, resolveTarget, callEmbeddingsUpstream]),
+  embeddings: composeStages([logRequest, respond, authenticate, readBody, parseEmbeddingsRequest, authorizeModel, enforceLimits, guardEmbeddingsRequest, meterUsage, resolveTarget, callEmbeddingsUpstream]),
   models: composeStages([logRequest, respond, authenticate, listModels]),
   native: composeStages([logRequest, respondNative, authenticate, readBody, enforceLimits, forwardNative]),
   feedback: feedbackPipeline,
