@@ -1,6 +1,7 @@
 import type { RequestContext } from '../pipeline/request-context.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../schema/chat-completion-response.js';
 import type { CachedAnswer } from './cache-backend.js';
+import { rememberedJsonText } from '../http/raw-json.js';
 import { recordCacheHit } from './record-cache-hit.js';
 import { chunksFromCompletion } from './replay-chat.js';
 import type { CacheStatus } from './response-cache.js';
@@ -10,21 +11,6 @@ export function setCacheStatus(context: RequestContext, status: CacheStatus): vo
   context.cacheStatus = status;
   context.responseHeaders['x-sluice-cache-status'] = status;
   context.gateway.cache.counts[status] += 1;
-}
-
-/**
- * Each stored answer's JSON body, serialized on its first hit: the memory backend hands out the
- * same object on every hit, so later hits write the bytes without serializing again.
- */
-const renderedBodies = new WeakMap<ChatCompletion, string>();
-
-function renderedBody(completion: ChatCompletion): string {
-  let rendered = renderedBodies.get(completion);
-  if (rendered === undefined) {
-    rendered = JSON.stringify(completion);
-    renderedBodies.set(completion, rendered);
-  }
-  return rendered;
 }
 
 async function* replayChunks(completion: ChatCompletion): AsyncGenerator<ChatCompletionChunk> {
@@ -47,7 +33,9 @@ export function serveHit(context: RequestContext, answer: CachedAnswer): void {
   context.usage = answer.completion.usage ?? undefined;
   context.result = context.chatRequest!.stream
     ? { kind: 'chat-stream', chunks: replayChunks(answer.completion) }
-    : { kind: 'chat', completion: answer.completion, rendered: renderedBody(answer.completion) };
+    : { kind: 'chat', completion: answer.completion };
+  // The memory backend hands out the same object on every hit: later hits write its bytes as they are.
+  if (!context.chatRequest!.stream) rememberedJsonText(answer.completion);
   context.finishers.push(() => hitServed(context, answer.provider, answer.model, answer.costUsd));
 }
 

@@ -1,11 +1,9 @@
-import { performance } from 'node:perf_hooks';
 import type { Stage } from '../pipeline/compose-stages.js';
 import type { RequestContext } from '../pipeline/request-context.js';
 import { runFinishers } from '../pipeline/stages/respond.js';
-import { toGatewayError } from '../errors/gateway-errors.js';
 import { anthropicErrorBody } from '../errors/render-error.js';
-import { baseHeaders, writeError, writeJson } from '../server/write-response.js';
-import { drained } from '../server/write-chat-stream.js';
+import { writeError, writeJson } from '../server/write-response.js';
+import { writeEventStream } from '../server/write-chat-stream.js';
 import type { ChatCompletionChunk } from '../schema/chat-completion-response.js';
 import { convertCompletionToMessage } from './convert-completion-to-message.js';
 import { convertChunksToEvents } from './convert-chunks-to-events.js';
@@ -37,40 +35,13 @@ export const respondMessages: Stage = async (context, next) => {
 
 /**
  * Anthropic's SDK drops a stream event without an `event:` line (FIELD-NOTES.md), so each event
- * is written as `event: <type>` + `data: <json>`. Same back-pressure and batching as the OpenAI
- * stream writer; a failure after the stream started ends it with an Anthropic `error` event.
+ * is written as `event: <type>` + `data: <json>`; a failure after the stream started ends it with
+ * an Anthropic `error` event.
  */
-async function writeMessageStream(context: RequestContext, chunks: AsyncIterable<ChatCompletionChunk>): Promise<void> {
-  const { response } = context;
-  response.writeHead(200, {
-    ...baseHeaders(context),
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    'x-accel-buffering': 'no',
+function writeMessageStream(context: RequestContext, chunks: AsyncIterable<ChatCompletionChunk>): Promise<void> {
+  return writeEventStream(context, convertChunksToEvents(chunks, context.chatRequest?.model ?? ''), {
+    frame: (event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`,
+    end: '',
+    errorFrame: (error) => `event: error\ndata: ${anthropicErrorBody(error)}\n\n`,
   });
-  response.flushHeaders();
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    response.uncork();
-  };
-  try {
-    for await (const event of convertChunksToEvents(chunks, context.chatRequest?.model ?? '')) {
-      if (context.timing.firstByteMs === undefined) context.timing.firstByteMs = performance.now() - context.startedAt;
-      if (!corked) {
-        corked = true;
-        response.cork();
-        process.nextTick(uncork);
-      }
-      if (!response.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)) {
-        await drained(context);
-        if (context.abort.aborted) return;
-      }
-    }
-    response.end();
-  } catch (error) {
-    if (context.abort.signal.aborted || response.destroyed) return;
-    context.logger.warn({ requestId: context.requestId, err: error }, 'stream failed after it started');
-    response.end(`event: error\ndata: ${anthropicErrorBody(toGatewayError(error))}\n\n`);
-  }
 }

@@ -12,7 +12,8 @@ import { PostgresStore } from '../store/postgres/postgres-store.js';
  */
 export const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-async function unreachableReason(): Promise<string | undefined> {
+/** Why PostgreSQL at DATABASE_URL cannot be used, or undefined when it accepts a connection. */
+export async function postgresUnreachableReason(): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();
@@ -26,7 +27,7 @@ async function unreachableReason(): Promise<string | undefined> {
 
 /** Registers `body`'s tests when PostgreSQL answers; `openStore` gives a migrated store in a fresh schema. */
 export async function whenPostgresReachable(title: string, body: (openStore: () => Promise<PostgresStore>) => void): Promise<void> {
-  const unreachable = await unreachableReason();
+  const unreachable = await postgresUnreachableReason();
   if (unreachable !== undefined) {
     if (process.env.CI === 'true') test(`${title}: PostgreSQL is reachable (required with CI=true)`, () => assert.fail(unreachable));
     else test(title, { skip: unreachable }, () => {});
@@ -40,7 +41,7 @@ export async function whenPostgresReachable(title: string, body: (openStore: () 
     await admin.end();
   });
   body(async () => {
-    const schema = `sluice_test_analytics_${randomBytes(4).toString('hex')}`;
+    const schema = `sluice_test_${randomBytes(4).toString('hex')}`;
     schemas.push(schema);
     const store = new PostgresStore(databaseUrl, { schema });
     await store.migrate();

@@ -10,6 +10,7 @@ import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { startFakeOpenAIUpstream } from '../testing/fake-openai-upstream.js';
 import type { FakeUpstreamControls } from '../testing/fake-upstream-server.js';
 import { parsePrometheusText } from './prometheus-text.js';
+import { databaseUrl, postgresUnreachableReason } from './postgres-test-support.js';
 
 /**
  * A real PostgreSQL log store failing under a running gateway: its connections killed, then its
@@ -17,23 +18,11 @@ import { parsePrometheusText } from './prometheus-text.js';
  * store once it is back; past the queue's bound they are dropped and counted in /metrics.
  * Skipped without a server, except with CI=true (as src/store/postgres/postgres-store.test.ts).
  */
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const url = databaseUrl;
 const schema = `sluice_test_outage_${randomBytes(4).toString('hex')}`;
 const applicationName = `sluice-outage-${randomBytes(4).toString('hex')}`;
 
-async function probe(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return undefined;
-  } catch (error) {
-    return `PostgreSQL is not reachable: ${(error as Error).message}`;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const unreachable = await probe();
+const unreachable = await postgresUnreachableReason();
 if (unreachable !== undefined && process.env.CI !== 'true') {
   test('request log store outage on PostgreSQL', { skip: unreachable }, () => {});
 } else if (unreachable !== undefined) {

@@ -18,12 +18,7 @@ export type Endpoint = 'chat' | 'messages' | 'count_tokens' | 'embeddings' | 'mo
 
 /** The answer a pipeline produced; the respond stage writes it in the client's format. */
 export type PipelineResult =
-  | {
-      kind: 'chat';
-      completion: ChatCompletion;
-      /** `completion` already serialized (a cache hit's stored bytes); a stage that replaces the completion leaves it out. */
-      rendered?: string;
-    }
+  | { kind: 'chat'; completion: ChatCompletion }
   | { kind: 'chat-stream'; chunks: AsyncIterable<ChatCompletionChunk> }
   | { kind: 'embeddings'; embeddings: EmbeddingsResponse }
   /** An answer that is already in the client's format (e.g. Anthropic's count_tokens). */

@@ -1,19 +1,38 @@
 import { performance } from 'node:perf_hooks';
 import type { ChatCompletionChunk } from '../schema/chat-completion-response.js';
 import type { RequestContext } from '../pipeline/request-context.js';
-import { toGatewayError } from '../errors/gateway-errors.js';
+import { toGatewayError, type GatewayError } from '../errors/gateway-errors.js';
 import { baseHeaders } from './write-response.js';
 
 /**
- * Writes canonical chunks as OpenAI SSE, one write per chunk as it arrives, waiting for
- * 'drain' when the client reads slower than the upstream sends (back-pressure). The usage
- * chunk is passed on only when the client asked for it. Chunks that arrive together are
- * written together (one syscall instead of one per chunk). An upstream failure mid-stream ends
- * the stream with an OpenAI error event, which the official SDKs raise as an error.
+ * Writes canonical chunks as OpenAI SSE. The usage chunk is passed on only when the client asked
+ * for it. An upstream failure mid-stream ends the stream with an OpenAI error event, which the
+ * official SDKs raise as an error.
  */
-export async function writeChatStream(context: RequestContext, chunks: AsyncIterable<ChatCompletionChunk>): Promise<void> {
-  const { response } = context;
+export function writeChatStream(context: RequestContext, chunks: AsyncIterable<ChatCompletionChunk>): Promise<void> {
   const includeUsage = context.chatRequest?.stream_options?.include_usage === true;
+  return writeEventStream(context, chunks, {
+    frame: (chunk) => (!includeUsage && chunk.choices.length === 0 && chunk.usage ? undefined : `data: ${JSON.stringify(chunk)}\n\n`),
+    end: 'data: [DONE]\n\n',
+    errorFrame: (error) => `data: ${JSON.stringify({ error: { message: error.message, type: error.type, code: error.code, param: null } })}\n\n`,
+  });
+}
+
+/** How one dialect writes its events: a frame per item (undefined skips it), the end, an error. */
+export interface EventStreamFormat<T> {
+  frame(item: T): string | undefined;
+  end: string;
+  errorFrame(error: GatewayError): string;
+}
+
+/**
+ * Writes an event stream, one write per item as it arrives, waiting for 'drain' when the client
+ * reads slower than the upstream sends (back-pressure). Items that arrive together are written
+ * together (one syscall instead of one per item). A failure after the headers went out can only
+ * end the stream, with the dialect's error event.
+ */
+export async function writeEventStream<T>(context: RequestContext, items: AsyncIterable<T>, format: EventStreamFormat<T>): Promise<void> {
+  const { response } = context;
   response.writeHead(200, {
     ...baseHeaders(context),
     'content-type': 'text/event-stream; charset=utf-8',
@@ -28,33 +47,32 @@ export async function writeChatStream(context: RequestContext, chunks: AsyncIter
     response.uncork();
   };
   try {
-    for await (const chunk of chunks) {
-      if (!includeUsage && chunk.choices.length === 0 && chunk.usage) continue;
+    for await (const item of items) {
+      const frame = format.frame(item);
+      if (frame === undefined) continue;
       if (context.timing.firstByteMs === undefined) context.timing.firstByteMs = performance.now() - context.startedAt;
       if (!corked) {
-        // Chunks parsed from one upstream read go out in one write: uncork runs once the
+        // Items parsed from one upstream read go out in one write: uncork runs once the
         // microtasks that deliver them are done, so batching adds no delay.
         corked = true;
         response.cork();
         process.nextTick(uncork);
       }
-      if (!response.write(`data: ${JSON.stringify(chunk)}\n\n`)) {
+      if (!response.write(frame)) {
         await drained(context);
         if (context.abort.aborted) return;
       }
     }
-    response.end('data: [DONE]\n\n');
+    response.end(format.end);
   } catch (error) {
     if (context.abort.signal.aborted || response.destroyed) return;
-    const gatewayError = toGatewayError(error);
     context.logger.warn({ requestId: context.requestId, err: error }, 'stream failed after it started');
-    const event = { error: { message: gatewayError.message, type: gatewayError.type, code: gatewayError.code, param: null } };
-    response.end(`data: ${JSON.stringify(event)}\n\n`);
+    response.end(format.errorFrame(toGatewayError(error)));
   }
 }
 
 /** Resolves when the client has read what was written, or when it has gone away. */
-export function drained(context: RequestContext): Promise<void> {
+function drained(context: RequestContext): Promise<void> {
   if (context.response.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {

@@ -18,12 +18,9 @@ export function baseHeaders(context: RequestContext): Record<string, string | nu
 }
 
 export function writeJson(context: RequestContext, status: number, body: unknown): void {
-  // An upstream answer nothing rewrote goes out as the bytes it came in (src/http/raw-json.ts).
-  writeJsonText(context, status, jsonText(body));
-}
-
-/** Writes an already serialized JSON body. */
-export function writeJsonText(context: RequestContext, status: number, payload: string): void {
+  // An upstream answer nothing rewrote goes out as the bytes it came in, a cached one as the bytes
+  // serialized at its first hit (src/http/raw-json.ts).
+  const payload = jsonText(body);
   const headers = baseHeaders(context);
   headers['content-type'] = 'application/json';
   headers['content-length'] = Buffer.byteLength(payload);

@@ -1,5 +1,5 @@
 import { encodeEmbeddingBase64, type EmbeddingsResponse } from '../../schema/embeddings.js';
-import { writeError, writeJson, writeJsonText } from '../../server/write-response.js';
+import { writeError, writeJson } from '../../server/write-response.js';
 import { writeChatStream } from '../../server/write-chat-stream.js';
 import type { Stage } from '../compose-stages.js';
 import type { RequestContext } from '../request-context.js';
@@ -14,7 +14,7 @@ export const respond: Stage = async (context, next) => {
     await next();
     const { result } = context;
     if (!result) throw new Error(`the ${context.endpoint} pipeline produced no result`);
-    if (result.kind === 'chat') writeJsonText(context, 200, result.rendered ?? JSON.stringify(result.completion));
+    if (result.kind === 'chat') writeJson(context, 200, result.completion);
     else if (result.kind === 'chat-stream') await writeChatStream(context, result.chunks);
     else if (result.kind === 'json') writeJson(context, 200, result.body);
     else writeJson(context, 200, matchEncoding(context, result.embeddings));
