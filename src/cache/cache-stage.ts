@@ -1,20 +1,10 @@
 import type { Stage } from '../pipeline/compose-stages.js';
-import type { ChatCompletion, ChatCompletionChunk } from '../schema/chat-completion-response.js';
 import { cachePolicyOf } from './cache-policy.js';
 import { joinFlight } from './join-flight.js';
 import { keepAnswer } from './keep-answer.js';
 import { leadFlight } from './lead-flight.js';
-import { completionFromChunks } from './replay-chat.js';
+import { captureAnswer } from './capture-answer.js';
 import { serveHit, setCacheStatus } from './serve-hit.js';
-
-/** Copies chunks into `recorded` as they pass (no buffering, no delay); `done()` once the upstream ended cleanly. */
-async function* recordStream(chunks: AsyncIterable<ChatCompletionChunk>, recorded: ChatCompletionChunk[], done: () => void): AsyncGenerator<ChatCompletionChunk> {
-  for await (const chunk of chunks) {
-    recorded.push(chunk);
-    yield chunk;
-  }
-  done();
-}
 
 /**
  * The cache phase (DESIGN.md §2.3). It sits after the request guardrails (a blocked prompt is
@@ -46,18 +36,9 @@ export const cacheResponse: Stage = async (context, next) => {
   setCacheStatus(context, 'MISS');
   if (policy.lookup && !joined) return leadFlight(context, next, policy, cache.startFlight(policy.key, policy.maxBytesPerEntry));
   // `Cache-Control: no-cache` (or a fallen-back waiter): ask upstream, store what comes back.
-  let completion: ChatCompletion | undefined;
-  const recorded: ChatCompletionChunk[] = [];
-  let streamEnded = false;
-  await next();
-  const result = context.result;
-  // Captured before the response guardrails (outside this stage) rewrite it for this client.
-  if (result?.kind === 'chat') completion = result.completion;
-  else if (result?.kind === 'chat-stream') {
-    context.result = { kind: 'chat-stream', chunks: recordStream(result.chunks, recorded, () => (streamEnded = true)) };
-  }
+  const answer = await captureAnswer(context, next);
   // Pushed after the usage stage's finisher (which runs inside this one), so the cost is known.
   context.finishers.push((failure) => {
-    if (failure === undefined) keepAnswer(context, policy, completion ?? (streamEnded ? completionFromChunks(recorded) : undefined));
+    if (failure === undefined) keepAnswer(context, policy, answer());
   });
 };

@@ -13,7 +13,8 @@ export function setCacheStatus(context: RequestContext, status: CacheStatus): vo
   context.gateway.cache.counts[status] += 1;
 }
 
-async function* replayChunks(completion: ChatCompletion): AsyncGenerator<ChatCompletionChunk> {
+/** A stored answer as the chunks of a stream, for a client that asked for one. */
+export async function* replayChunks(completion: ChatCompletion): AsyncGenerator<ChatCompletionChunk> {
   yield* chunksFromCompletion(completion);
 }
 

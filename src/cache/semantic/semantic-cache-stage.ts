@@ -1,24 +1,12 @@
 import type { Stage } from '../../pipeline/compose-stages.js';
 import type { RequestContext } from '../../pipeline/request-context.js';
-import type { ChatCompletion, ChatCompletionChunk } from '../../schema/chat-completion-response.js';
 import type { CachedAnswer } from '../cache-backend.js';
 import { cachePolicyOf } from '../cache-policy.js';
-import { chunksFromCompletion, completionFromChunks, isCacheable } from '../replay-chat.js';
+import { isCacheable } from '../replay-chat.js';
+import { captureAnswer } from '../capture-answer.js';
+import { replayChunks } from '../serve-hit.js';
 import { semanticRequestOf } from './semantic-request.js';
 import type { SemanticMatch } from './vector-store.js';
-
-async function* replayChunks(completion: ChatCompletion): AsyncGenerator<ChatCompletionChunk> {
-  yield* chunksFromCompletion(completion);
-}
-
-/** Copies chunks into `recorded` as they pass (no buffering, no delay); `done()` once the upstream ended cleanly. */
-async function* recordStream(chunks: AsyncIterable<ChatCompletionChunk>, recorded: ChatCompletionChunk[], done: () => void): AsyncGenerator<ChatCompletionChunk> {
-  for await (const chunk of chunks) {
-    recorded.push(chunk);
-    yield chunk;
-  }
-  done();
-}
 
 /** Answers with the stored answer of a similar prompt, in the form this client asked for (JSON or SSE). */
 function serveSemanticHit(context: RequestContext, match: SemanticMatch): void {
@@ -78,19 +66,10 @@ export const semanticCacheResponse: Stage = async (context, next) => {
     const match = await semanticCache.search(prompt.bucket, vector, settings.threshold);
     if (match) return serveSemanticHit(context, match);
   }
-  let completion: ChatCompletion | undefined;
-  const recorded: ChatCompletionChunk[] = [];
-  let streamEnded = false;
-  await next();
-  const result = context.result;
-  // Captured before the response guardrails (outside this stage) rewrite it for this client.
-  if (result?.kind === 'chat') completion = result.completion;
-  else if (result?.kind === 'chat-stream') {
-    context.result = { kind: 'chat-stream', chunks: recordStream(result.chunks, recorded, () => (streamEnded = true)) };
-  }
+  const captured = await captureAnswer(context, next);
   // Pushed after the usage stage's finisher (which runs inside this one), so the cost is known.
   context.finishers.push((failure) => {
-    const complete = completion ?? (streamEnded ? completionFromChunks(recorded) : undefined);
+    const complete = captured();
     if (failure !== undefined || !complete || !isCacheable(complete) || !context.target || policy.ttlSeconds <= 0) return;
     const answer: CachedAnswer = { completion: complete, costUsd: context.cost?.usd ?? null, provider: context.target.provider.name, model: context.target.qualifiedModel, storedAtMs: semanticCache.now() };
     if (JSON.stringify(answer).length > policy.maxBytesPerEntry) return;
