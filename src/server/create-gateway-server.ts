@@ -81,6 +81,13 @@ function matchRoute(path: string): RouteMatch | undefined {
   return undefined;
 }
 
+/**
+ * Every field of T present, optional ones as `undefined`: a context has one object shape from the
+ * start, which keeps the stages' property reads monomorphic (fields added later by stages made
+ * them megamorphic), and the compiler reports a new optional field left out here.
+ */
+type EveryField<T> = { [K in keyof Required<T>]: T[K] };
+
 function dialectOf(gateway: Gateway, path: string): ErrorDialect {
   const native = parseNativePath(path);
   const type = native ? gateway.config.providers[native.providerName]?.type : undefined;
@@ -111,7 +118,7 @@ export function handleRequest(gateway: Gateway, request: IncomingMessage, respon
   }
   const endpoint = route.endpoint === 'health' ? 'models' : route.endpoint;
   const abort = new Cancellation();
-  const context: RequestContext = {
+  const context: EveryField<RequestContext> = {
     gateway,
     requestId,
     startedAt: performance.now(),
@@ -125,7 +132,22 @@ export function handleRequest(gateway: Gateway, request: IncomingMessage, respon
     responseHeaders: {},
     attempts: [],
     finishers: [],
-    timing: {},
+    timing: { upstreamHeadersMs: undefined, firstByteMs: undefined },
+    upstreamAbort: undefined,
+    principal: undefined,
+    callerProviderKey: undefined,
+    body: undefined,
+    chatRequest: undefined,
+    embeddingsRequest: undefined,
+    target: undefined,
+    routePlan: undefined,
+    result: undefined,
+    guardrails: undefined,
+    usage: undefined,
+    usageEstimated: undefined,
+    cacheStatus: undefined,
+    costSaved: undefined,
+    cost: undefined,
   };
   // A client that goes away before the answer is complete cancels the upstream call.
   response.once('close', () => {
