@@ -71,7 +71,8 @@ export async function* anthropicFrames(events: AsyncIterable<ServerSentEvent>, c
     } else if (data.type === 'content_block_delta' && isObject(data.delta)) {
       const type = String(data.delta.type);
       const field = anthropicDeltaFields[type];
-      if (field && typeof data.delta[field] === 'string') {
+      // An empty piece (a tool without arguments sends "") goes out as it came.
+      if (field && typeof data.delta[field] === 'string' && data.delta[field] !== '') {
         data.delta[field] = channels.push(`${data.index}:${type}`, data.delta[field] as string, type === 'text_delta');
         if (data.delta[field] === '') continue;
       }
