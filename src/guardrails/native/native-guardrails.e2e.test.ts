@@ -117,11 +117,12 @@ test('redact: native bodies reach the provider with placeholders, in every known
   assert.equal(responsesBody.input[0].content[0].text, 'hi [EMAIL_1]');
 });
 
-test('flag: the header names the policy and the body goes out byte for byte', async () => {
+test('flag: the header names the policy (request and answer) and the body goes out unchanged', async () => {
   const body = '{"model":"gpt-4o-mini",  "messages":[{"role":"user","content":"status of Project Falcon?"}]}';
   const response = await raw('watch', 'openai/chat/completions', body);
   assert.equal(response.status, 200);
   assert.equal(response.headers.get('x-sluice-guardrails'), 'watch:flagged(keyword=1); watch:flagged(response,keyword=1)');
+  assert.deepEqual(openaiUpstream.requests.at(-1)!.body, JSON.parse(body));
   assert.match(((await response.json()) as { choices: Array<{ message: { content: string } }> }).choices[0].message.content, /Project Falcon/);
 });
 
