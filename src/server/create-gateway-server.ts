@@ -27,6 +27,7 @@ import { meterUsage } from '../usage/meter-usage-stage.js';
 import { guardRequest } from '../guardrails/guard-request-stage.js';
 import { guardResponse } from '../guardrails/guard-response-stage.js';
 import { guardEmbeddingsRequest } from '../guardrails/guard-embeddings-stage.js';
+import { guardNativeRequest } from '../guardrails/native/guard-native-request-stage.js';
 import { cacheResponse } from '../cache/cache-stage.js';
 import { semanticCacheResponse } from '../cache/semantic/semantic-cache-stage.js';
 import { respondMessages } from '../messages-api/respond-messages.js';
@@ -43,7 +44,7 @@ const pipelines: Record<Endpoint, (context: RequestContext) => Promise<void>> = 
   count_tokens: composeStages([logRequest, respondMessages, authenticate, readBody, parseCountTokensRequest, authorizeModel, countMessageTokens]),
   embeddings: composeStages([logRequest, respond, authenticate, readBody, parseEmbeddingsRequest, authorizeModel, enforceLimits, guardEmbeddingsRequest, meterUsage, resolveTarget, callEmbeddingsUpstream]),
   models: composeStages([logRequest, respond, authenticate, listModels]),
-  native: composeStages([logRequest, respondNative, authenticate, readBody, enforceLimits, forwardNative]),
+  native: composeStages([logRequest, respondNative, authenticate, readBody, enforceLimits, guardNativeRequest, forwardNative]),
   feedback: feedbackPipeline,
 };
 
