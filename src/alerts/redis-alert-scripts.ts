@@ -45,8 +45,11 @@ local fields = redis.call('HMGET', KEYS[1], 'active', 'notified', 'last', 'first
 local exists = fields[4] ~= false
 local active = fields[1] == '1'
 local notified = fields[2] == '1'
-local last = fields[3] and tonumber(fields[3])
-local first = fields[4] and tonumber(fields[4])
+-- A missing field is false in Redis Lua, and tonumber('') is nil: both mean "never".
+local last = nil
+local first = nil
+if fields[3] then last = tonumber(fields[3]) end
+if fields[4] then first = tonumber(fields[4]) end
 local decision = 0
 if ARGV[1] == '0' then
   if not active then return {0, first or now} end
