@@ -176,7 +176,7 @@ export class AlertService {
     const now = this.clock.now();
     for (const rule of this.windowRules) {
       try {
-        notices.push(...(this.coordinator ? await this.evaluateShared(rule, this.coordinator, now) : await rule.decide(rule.localReadings(now), this.localStates, now)));
+        notices.push(...(this.coordinator ? await this.evaluateShared(rule, this.coordinator, now) : (await rule.decide(rule.localReadings(now), this.localStates, now)).notices));
       } catch (error) {
         this.logger.error({ err: error, rule: rule.name }, 'alert rule evaluation failed');
       }
@@ -203,15 +203,14 @@ export class AlertService {
       const counts = await coordinator.readWindows(rule.name, rule.bucketMs, now);
       readings = new Map([...counts].map(([subject, buckets]) => [subject, readingOfBuckets(buckets, rule.rule.type === 'latency_p95')]));
     } catch (error) {
-      return this.sharedStoreFailed(error, () => rule.decide(local, this.localStates, now));
+      return this.sharedStoreFailed(error, async () => (await rule.decide(local, this.localStates, now)).notices);
     }
-    try {
-      return this.sharedStoreAnswered(await rule.decide(readings, coordinator, now, lease));
-    } catch (error) {
-      // Another instance took the lease over mid-way: what it decides is its to send.
-      if (error instanceof LeaseLostError) return [];
-      throw error;
-    }
+    const { notices, failures } = await rule.decide(readings, coordinator, now, lease);
+    // A lost lease means another instance took over mid-way: what it decides is its to send.
+    const failed = failures.find((failure) => !(failure instanceof LeaseLostError));
+    if (failed) this.logger.warn({ err: failed, rule: rule.name }, 'alerts: some subjects of a rule could not be decided in Redis; the next evaluation retries them');
+    else this.sharedStoreAnswered(undefined);
+    return notices;
   }
 
   private notifyAll(notices: readonly AlertNotice[]): AlertPayload[] {

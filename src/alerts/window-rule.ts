@@ -135,19 +135,27 @@ export class WindowRule {
 
   /**
    * Decides every subject from `readings` (this instance's, or every instance's) through
-   * `states`; returns what is to be notified. `lease` fences the shared states: a holder whose
-   * lease has passed to another instance changes nothing.
+   * `states`, all subjects at once (with Redis: one round trip, not one per subject). `lease`
+   * fences the shared states: a holder whose lease passed to another instance changes nothing.
+   * A subject whose state could not be changed is left out of `notices` and its error is in
+   * `failures`; the others' notices stand, since their state changes are made.
    */
-  async decide(readings: ReadonlyMap<string, WindowReading>, states: SubjectStates, nowMs: number, lease?: string): Promise<AlertNotice[]> {
-    const notices: AlertNotice[] = [];
+  async decide(readings: ReadonlyMap<string, WindowReading>, states: SubjectStates, nowMs: number, lease?: string): Promise<{ notices: AlertNotice[]; failures: unknown[] }> {
     const { rule } = this;
-    for (const [subject, reading] of readings) {
-      // Too little traffic to tell either way: the subject keeps its state.
-      if (reading.requests < rule.min_requests) continue;
-      const value = rule.type === 'error_rate' ? reading.errors / reading.requests : (reading.p95Ms ?? 0);
-      const threshold = rule.type === 'error_rate' ? rule.threshold : rule.threshold_ms;
-      const { decision, firedAtMs } = await states.observe(this.name, subject, value >= threshold, nowMs, lease);
-      if (!decision) continue;
+    const threshold = rule.type === 'error_rate' ? rule.threshold : rule.threshold_ms;
+    // Too little traffic to tell either way: such a subject keeps its state.
+    const decided = [...readings].filter(([, reading]) => reading.requests >= rule.min_requests);
+    const looks = await Promise.allSettled(
+      decided.map(([subject, reading]) => states.observe(this.name, subject, this.valueOf(reading) >= threshold, nowMs, lease)),
+    );
+    const notices: AlertNotice[] = [];
+    const failures: unknown[] = [];
+    looks.forEach((look, index) => {
+      if (look.status === 'rejected') return void failures.push(look.reason);
+      const { decision, firedAtMs } = look.value;
+      if (!decision) return;
+      const [subject, reading] = decided[index];
+      const value = this.valueOf(reading);
       const firing = decision === 'fire';
       notices.push({
         status: firing ? 'firing' : 'resolved',
@@ -163,8 +171,12 @@ export class WindowRule {
         summary: this.summary(subject, value, reading.requests, firing),
         details: rule.type === 'error_rate' ? { errors: reading.errors, error_status_min: rule.error_status_min } : { latency: rule.latency },
       });
-    }
-    return notices;
+    });
+    return { notices, failures };
+  }
+
+  private valueOf(reading: WindowReading): number {
+    return this.rule.type === 'error_rate' ? reading.errors / reading.requests : (reading.p95Ms ?? 0);
   }
 
   private summary(subject: string, value: number, requests: number, firing: boolean): string {
