@@ -98,6 +98,23 @@ test('error_rate: fires past the threshold, the cooldown suppresses repeats, it 
   await service.close();
 });
 
+test('without resolved: true the clearing ends the episode silently, and the next one fires again', async () => {
+  const clock = new ManualClock();
+  const { service } = serviceWith({ quiet: { type: 'error_rate', threshold: 0.5, window_ms: 60_000, min_requests: 2, cooldown_ms: 1_000, webhook: 'hook' } }, clock);
+  service.observe(failed(), undefined);
+  service.observe(failed(), undefined);
+  assert.deepEqual((await service.evaluate()).map((payload) => payload.status), ['firing']);
+  for (let index = 0; index < 4; index += 1) service.observe(succeeded(), undefined);
+  assert.deepEqual(await service.evaluate(), [], 'cleared: no resolved notification');
+  clock.advance(61_000);
+  service.observe(failed(), undefined);
+  service.observe(failed(), undefined);
+  const [again] = await service.evaluate();
+  assert.equal(again.status, 'firing');
+  assert.equal(again.fired_at, new Date(clock.now()).toISOString(), 'a new episode');
+  await service.close();
+});
+
 test('filters and group_by: only matching requests count, one subject per provider', async () => {
   const clock = new ManualClock();
   const { service } = serviceWith(

@@ -217,6 +217,8 @@ export class AlertService {
     const rules = this.options.config.alerts.rules;
     const sent: AlertPayload[] = [];
     for (const notice of notices) {
+      // The episode ended either way (its state says so); only a rule with `resolved: true` tells.
+      if (notice.status === 'resolved' && !rules[notice.rule].resolved) continue;
       try {
         const payload = buildAlertPayload(notice, this.instance);
         (notice.status === 'firing' ? this.metrics.fired : this.metrics.resolved).inc({ rule: notice.rule, type: notice.type });
