@@ -7,6 +7,7 @@ import { scorePromptInjection } from './injection/score-prompt-injection.js';
 import { createLocalClassifier } from './classifier/local-text-classifier.js';
 import { createModerationClassifier } from './remote/moderation-classifier.js';
 import { createJudgeClassifier } from './remote/llm-judge-classifier.js';
+import { createInjectionModelClassifier } from './injection-model/injection-model-guardrail.js';
 
 const allRoles: MessageRole[] = ['system', 'developer', 'user', 'assistant', 'tool'];
 /** Detectors that call out answer within this unless the policy says otherwise. */
@@ -29,7 +30,7 @@ export function guardrailPolicies(config: GatewayConfig): ReadonlyMap<string, Gu
  * start-up rather than the first request. Without such a policy nothing is compiled or loaded.
  */
 export function preloadGuardrailModels(config: GatewayConfig): void {
-  if (Object.values(config.guardrails).some((policy) => policy.type === 'classifier')) guardrailPolicies(config);
+  if (Object.values(config.guardrails).some((policy) => policy.type === 'classifier' || policy.type === 'injection_model')) guardrailPolicies(config);
 }
 
 export function compilePolicy(name: string, config: GuardrailPolicyConfig): GuardrailPolicy {
@@ -41,7 +42,7 @@ export function compilePolicy(name: string, config: GuardrailPolicyConfig): Guar
     failMode: config.fail_mode ?? defaultFailMode(config.action),
     timeoutMs: config.timeout_ms ?? defaultRemoteTimeoutMs,
     reversible: 'reversible' in config ? config.reversible : false,
-    remote: config.type === 'moderation' || config.type === 'llm_judge' || config.type === 'classifier',
+    remote: config.type === 'moderation' || config.type === 'llm_judge' || config.type === 'classifier' || config.type === 'injection_model',
   };
   switch (config.type) {
     case 'pii':
@@ -70,6 +71,8 @@ export function compilePolicy(name: string, config: GuardrailPolicyConfig): Guar
       return { ...common, roles: new Set(config.roles ?? ['user']), classify: createJudgeClassifier(config) };
     case 'classifier':
       return { ...common, roles: new Set(config.roles ?? ['user', 'tool']), classify: createLocalClassifier(config) };
+    case 'injection_model':
+      return { ...common, roles: new Set(config.roles ?? ['user', 'tool']), classify: createInjectionModelClassifier(config) };
   }
 }
 
