@@ -12,6 +12,8 @@ import { createInjectionModelClassifier } from './injection-model/injection-mode
 const allRoles: MessageRole[] = ['system', 'developer', 'user', 'assistant', 'tool'];
 /** Detectors that call out answer within this unless the policy says otherwise. */
 const defaultRemoteTimeoutMs = 2_000;
+/** The learned detector embeds a 2 KB prompt in five chunks: about 0.4 s of CPU, seconds on a loaded machine. */
+const defaultInjectionModelTimeoutMs = 5_000;
 
 /** Compiled once per config object: requests share the scanners (their regexes are stateless between calls). */
 const compiled = new WeakMap<GatewayConfig, ReadonlyMap<string, GuardrailPolicy>>();
@@ -40,7 +42,7 @@ export function compilePolicy(name: string, config: GuardrailPolicyConfig): Guar
     action: config.action,
     applyTo: new Set(config.apply_to ?? defaultApplyTo(config.type)),
     failMode: config.fail_mode ?? defaultFailMode(config.action),
-    timeoutMs: config.timeout_ms ?? defaultRemoteTimeoutMs,
+    timeoutMs: config.timeout_ms ?? (config.type === 'injection_model' ? defaultInjectionModelTimeoutMs : defaultRemoteTimeoutMs),
     reversible: 'reversible' in config ? config.reversible : false,
     remote: config.type === 'moderation' || config.type === 'llm_judge' || config.type === 'classifier' || config.type === 'injection_model',
   };

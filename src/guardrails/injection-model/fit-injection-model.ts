@@ -29,9 +29,9 @@ export const defaultRecipe: Recipe = {
   folds: 5,
   targetFalsePositiveRate: 0.02,
   seed: 8,
-  epochs: 40,
+  epochs: 100,
   batchSize: 16,
-  learningRate: 0.02,
+  learningRate: 0.01,
   l2: 0.001,
 };
 
