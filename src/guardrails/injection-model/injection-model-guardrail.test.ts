@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';
 import { ConfigError, validateConfig } from '../../config/load-config.js';
@@ -8,7 +8,7 @@ import { compilePolicy, guardrailPolicies } from '../compile-guardrail-policies.
 import type { ClassifierCall } from '../guardrail-policy.js';
 import { runClassifierPolicies } from '../run-guardrail-checks.js';
 import { bundledInjectionModelPath, readInjectionModelFile } from './injection-model-file.js';
-import { injectionEncoderStarted } from './injection-model-guardrail.js';
+import { closeInjectionEncoder, injectionEncoderStarted } from './injection-model-guardrail.js';
 import { InjectionModel } from './injection-model.js';
 import { LocalEmbedder } from '../../cache/semantic/local-embedder.js';
 
@@ -19,6 +19,7 @@ import { LocalEmbedder } from '../../cache/semantic/local-embedder.js';
  */
 const context = { logger: pino({ level: 'silent' }), requestId: 'test', abort: new Cancellation(), gateway: {} } as unknown as RequestContext;
 const call = { timeoutMs: 60_000 } as ClassifierCall;
+after(() => closeInjectionEncoder());
 const learned = (options: Record<string, unknown> = {}) => compilePolicy('learned', { type: 'injection_model', action: 'block', ...options } as never);
 
 test('nothing is read or started unless a policy uses the learned detector', () => {

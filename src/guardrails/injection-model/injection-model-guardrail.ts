@@ -17,6 +17,13 @@ export function injectionEncoderStarted(): boolean {
   return sharedEncoder !== undefined;
 }
 
+/** Stops the shared encoder's worker (gateway shutdown, tests): a live worker keeps the process running. */
+export async function closeInjectionEncoder(): Promise<void> {
+  const running = sharedEncoder;
+  sharedEncoder = undefined;
+  await running?.close();
+}
+
 function encoder(): LocalEmbedder {
   sharedEncoder ??= new LocalEmbedder();
   return sharedEncoder;
