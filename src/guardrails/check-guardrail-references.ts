@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatewayConfig } from '../config/config-schema.js';
+import { bundledInjectionModelPath, readInjectionModelFile } from './injection-model/injection-model-file.js';
 
 /**
  * What the guardrail schema cannot check alone: that a moderation or judge `route` names a
- * route or a configured provider, and that a classifier's model directory holds a model.
+ * route or a configured provider, that a classifier's model directory holds a model, and that an
+ * injection_model's weight file reads as one.
  */
 export function checkGuardrailReferences(config: GatewayConfig): string[] {
   const problems: string[] = [];
@@ -22,6 +24,13 @@ export function checkGuardrailReferences(config: GatewayConfig): string[] {
     if (policy.type === 'classifier') {
       for (const file of ['config.json', 'tokenizer.json', 'onnx/model.onnx']) {
         if (!existsSync(join(policy.model_dir, file))) problems.push(`guardrails.${name}.model_dir: no ${file} in "${policy.model_dir}" (a Hugging Face text-classification model exported to ONNX)`);
+      }
+    }
+    if (policy.type === 'injection_model') {
+      try {
+        readInjectionModelFile(policy.weights ?? bundledInjectionModelPath);
+      } catch (error) {
+        problems.push(`guardrails.${name}.weights: ${(error as Error).message}`);
       }
     }
   }

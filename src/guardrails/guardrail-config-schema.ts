@@ -111,8 +111,19 @@ const classifierPolicy = z.strictObject({
   threshold: ratio.default(0.5),
 });
 
+/** The learned detector bundled in models/ (trained on the corpus's dev split by `npm run train:injection`). */
+const injectionModelPolicy = z.strictObject({
+  type: z.literal('injection_model'),
+  ...common,
+  action: verdictAction.default('block'),
+  /** A weight file written by `npm run train:injection`; default: models/injection-model.json. */
+  weights: z.string().min(1).optional(),
+  /** Default: the threshold stored in the weight file, chosen on the dev split. */
+  threshold: ratio.optional(),
+});
+
 export const guardrailPolicySchema = z
-  .discriminatedUnion('type', [piiPolicy, secretsPolicy, regexPolicy, keywordsPolicy, injectionPolicy, moderationPolicy, judgePolicy, classifierPolicy])
+  .discriminatedUnion('type', [piiPolicy, secretsPolicy, regexPolicy, keywordsPolicy, injectionPolicy, moderationPolicy, judgePolicy, classifierPolicy, injectionModelPolicy])
   .superRefine((policy, context) => {
     if ('reversible' in policy && policy.reversible && policy.action !== 'redact') {
       context.addIssue({ code: 'custom', path: ['reversible'], message: 'reversible masking needs action: redact' });

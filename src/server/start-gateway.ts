@@ -23,6 +23,7 @@ import { createResponseCache } from '../cache/response-cache.js';
 import { SemanticCache } from '../cache/semantic/semantic-cache.js';
 import { startTracing } from '../tracing/start-tracing.js';
 import { preloadGuardrailModels } from '../guardrails/compile-guardrail-policies.js';
+import { closeInjectionEncoder } from '../guardrails/injection-model/injection-model-guardrail.js';
 
 export interface RunningGateway {
   gateway: Gateway;
@@ -119,6 +120,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       await gateway.router.close();
       await gateway.cache.close();
       await gateway.semanticCache.close();
+      await closeInjectionEncoder();
       // Spans of the last requests (all ended once the server closed) go out before exit.
       await gateway.tracing?.close();
       await closeUpstreamPools();

@@ -4,8 +4,10 @@ import { fileURLToPath } from 'node:url';
 /**
  * dev: tuned on. heldout: written with the first detector, never tuned on. heldout2: written
  * after the technique signals (technique-signals.ts) were tuned on dev, and never tuned on.
+ * heldout3: written before the learned detector (injection-model/) was trained on dev; blind to
+ * every detector and never tuned on.
  */
-export type Split = 'dev' | 'heldout' | 'heldout2';
+export type Split = 'dev' | 'heldout' | 'heldout2' | 'heldout3';
 
 export interface InjectionCase {
   id: string;

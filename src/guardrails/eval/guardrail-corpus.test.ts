@@ -19,6 +19,13 @@ test('corpus size: at least 200 attacks, 200 benign prompts and 300 DLP cases, w
   assert.ok(injection.filter((item) => item.split === 'heldout2' && item.label === 'injection').length >= 60);
   assert.ok(injection.filter((item) => item.split === 'heldout2' && item.label === 'benign').length >= 60);
   assert.ok(injection.some((item) => item.split === 'heldout') && loadDlpCorpus().some((item) => item.split === 'heldout'));
+  // The blind split written before the learned detector: every attack category, mostly hard negatives.
+  const third = injection.filter((item) => item.split === 'heldout3');
+  const attackCategories = new Set(injection.filter((item) => item.label === 'injection').map((item) => item.category));
+  assert.ok(third.filter((item) => item.label === 'injection').length >= 100);
+  assert.deepEqual(new Set(third.filter((item) => item.label === 'injection').map((item) => item.category)), attackCategories);
+  assert.ok(third.filter((item) => item.label === 'benign' && item.category !== 'chat').length >= 60);
+  assert.equal(new Set(injection.map((item) => item.id)).size, injection.length, 'ids are unique');
 });
 
 test('injection: recall and false-positive rate at the default threshold', () => {
@@ -35,6 +42,9 @@ test('injection: recall and false-positive rate at the default threshold', () =>
   // signals generalise to new wording: far below the target (measured 0.561 / 2 of 64).
   assert.ok(rate('heldout2', 'injection') >= 0.55, `held-out 2 recall ${rate('heldout2', 'injection')}`);
   assert.ok(rate('heldout2', 'benign') <= 2 / 64, `held-out 2 FPR ${rate('heldout2', 'benign')}`);
+  // The third, blind batch: measured 0.479 (57/119) and 2 of 112.
+  assert.ok(rate('heldout3', 'injection') >= 0.47, `held-out 3 recall ${rate('heldout3', 'injection')}`);
+  assert.ok(rate('heldout3', 'benign') <= 2 / 112, `held-out 3 FPR ${rate('heldout3', 'benign')}`);
 });
 
 test('structured PII and secrets: recall at least 0.98 and precision at least 0.95 over the whole corpus', () => {

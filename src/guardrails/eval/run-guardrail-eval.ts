@@ -3,17 +3,21 @@ import { EntityScanner } from '../dlp/entity-scanner.js';
 import { piiEntities, secretEntities } from '../dlp/entity-catalog.js';
 import { loadDlpCorpus, loadInjectionCorpus, type DlpCase, type InjectionCase, type Split } from './eval-corpus.js';
 import { addCounts, emptyCounts, falsePositiveRate, formatRatio, precision, recall, type Counts } from './eval-metrics.js';
+import { printDetectorTable, scoreWithInjectionModel } from './evaluate-injection-model.js';
 
 /**
  * `npm run eval:guardrails`: precision, recall and false-positive rate of the heuristic
  * detectors on the labelled corpus in eval/guardrails, for the dev split (the one the weights
- * and patterns were tuned on), the held-out split (never tuned on) and both.
+ * and patterns were tuned on and the learned detector was trained on), the held-out splits
+ * (never tuned on; heldout3 was written before the learned detector existed) and all of them;
+ * then the heuristic, the learned detector and the two together. `--no-model` skips the
+ * learned detector (its sentence encoder takes about a minute over the corpus).
  * `--misses` lists the dev split's errors; `--misses=all` adds the held-out ones (reading them
  * to tune the detector spoils the held-out figures).
  */
-const splits: Array<Split | 'all'> = ['dev', 'heldout', 'heldout2', 'all'];
+const splits: Array<Split | 'all'> = ['dev', 'heldout', 'heldout2', 'heldout3', 'all'];
 const argument = process.argv.find((value) => value.startsWith('--misses'));
-const showMisses: Split[] = argument === undefined ? [] : argument === '--misses=all' ? ['dev', 'heldout', 'heldout2'] : ['dev'];
+const showMisses: Split[] = argument === undefined ? [] : argument === '--misses=all' ? ['dev', 'heldout', 'heldout2', 'heldout3'] : ['dev'];
 const thresholdArgument = process.argv.find((value) => value.startsWith('--threshold='));
 const threshold = thresholdArgument ? Number(thresholdArgument.split('=')[1]) : 0.8;
 
@@ -43,7 +47,7 @@ function evaluateInjection(cases: InjectionCase[]): void {
     const benign = counts.falsePositives + counts.trueNegatives;
     console.log(`  ${split.padEnd(8)} ${String(attacks).padStart(7)} ${String(benign).padStart(6)} ${formatRatio(recall(counts))} ${formatRatio(falsePositiveRate(counts))} ${formatRatio(precision(counts))}`);
   }
-  console.log(`  flagged share per category (attacks: recall; benign: false positives)   dev   heldout  heldout2   all`);
+  console.log(`  flagged share per category (attacks: recall; benign: false positives)   dev   heldout  heldout2  heldout3   all`);
   for (const [category, cells] of [...byCategory].sort()) {
     const row = splits.map((split) => (cells[split] ? `${cells[split].hit}/${cells[split].total}`.padStart(8) : '       -')).join(' ');
     console.log(`    ${category.padEnd(22)} ${row}`);
@@ -127,5 +131,31 @@ function evaluateDlp(cases: DlpCase[]): void {
   }
 }
 
-evaluateInjection(loadInjectionCorpus());
+/**
+ * The heuristic, the learned detector at the threshold stored in its weight file (chosen by
+ * cross-validation on dev, never on a held-out split), and both policies attached together
+ * (a request is stopped when either fires). The learned detector's dev figures are in-sample;
+ * its out-of-fold dev figures come from the weight file.
+ */
+async function compareInjectionDetectors(cases: InjectionCase[]): Promise<void> {
+  const { file, scores } = await scoreWithInjectionModel(cases);
+  const heuristic = new Map(cases.map((item) => [item.id, scorePromptInjection(item.text).score >= threshold]));
+  const learned = new Map(cases.map((item) => [item.id, scores.get(item.id)! >= file.threshold]));
+  const either = new Map(cases.map((item) => [item.id, heuristic.get(item.id)! || learned.get(item.id)!]));
+  console.log(`\nPrompt injection: heuristic, learned detector (models/injection-model.json) and both`);
+  console.log(`  learned threshold ${file.threshold}, chosen on dev by ${file.training.folds}-fold cross-validation for an out-of-fold FPR <= ${file.training.target_false_positive_rate}: out-of-fold dev recall ${file.training.cross_validated_recall}, FPR ${file.training.cross_validated_false_positive_rate}`);
+  printDetectorTable(cases, splits, [
+    [`heuristic (score >= ${threshold})`, heuristic],
+    [`learned (p >= ${file.threshold}; dev in-sample)`, learned],
+    ['heuristic or learned', either],
+  ]);
+  for (const item of cases) {
+    if (!showMisses.includes(item.split) || either.get(item.id) === (item.label === 'injection')) continue;
+    console.log(`  MISS ${item.id} ${item.label} learned=${scores.get(item.id)!.toFixed(3)} ${JSON.stringify(item.text.slice(0, 140))}`);
+  }
+}
+
+const injectionCases = loadInjectionCorpus();
+evaluateInjection(injectionCases);
+if (!process.argv.includes('--no-model')) await compareInjectionDetectors(injectionCases);
 evaluateDlp(loadDlpCorpus());
