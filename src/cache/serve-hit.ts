@@ -18,26 +18,38 @@ export async function* replayChunks(completion: ChatCompletion): AsyncGenerator<
   yield* chunksFromCompletion(completion);
 }
 
-function hitServed(context: RequestContext, provider: string, model: string, costSaved: number | null): void {
+function hitServed(context: RequestContext, provider: string, model: string, costSaved: number | null, similarity?: number): void {
   context.costSaved = costSaved;
   recordCacheHit(context, provider, model, costSaved);
   // Debug, not info: the request log already records every hit with the cost it saved.
-  context.logger.debug({ requestId: context.requestId, cacheStatus: 'HIT', costSaved, model }, 'served from cache');
+  context.logger.debug({ requestId: context.requestId, cacheStatus: 'HIT', cacheMatch: similarity === undefined ? 'exact' : 'semantic', similarity, costSaved, model }, 'served from cache');
 }
 
-/** Answers from a complete answer (stored, or shared by a finished flight) in the form the client asked for. */
-export function serveHit(context: RequestContext, answer: CachedAnswer): void {
+/** How a semantic hit matched: the cosine similarity of the stored prompt it answers for. */
+export interface SemanticMatchInfo {
+  similarity: number;
+}
+
+/**
+ * Answers from a complete answer (stored, or shared by a finished flight) in the form the client
+ * asked for. A semantic hit (`semantic` given) is the same hit, with two headers more.
+ */
+export function serveHit(context: RequestContext, answer: CachedAnswer, semantic?: SemanticMatchInfo): void {
   setCacheStatus(context, 'HIT');
   context.costSaved = answer.costUsd;
   context.responseHeaders['x-sluice-provider'] = answer.provider;
   context.responseHeaders['x-sluice-model'] = answer.model;
+  if (semantic) {
+    context.responseHeaders['x-sluice-cache-match'] = 'semantic';
+    context.responseHeaders['x-sluice-cache-similarity'] = semantic.similarity.toFixed(4);
+  }
   context.usage = answer.completion.usage ?? undefined;
   context.result = context.chatRequest!.stream
     ? { kind: 'chat-stream', chunks: replayChunks(answer.completion) }
     : { kind: 'chat', completion: answer.completion };
   // The memory backend hands out the same object on every hit: later hits write its bytes as they are.
   if (!context.chatRequest!.stream) rememberedJsonText(answer.completion);
-  context.finishers.push(() => hitServed(context, answer.provider, answer.model, answer.costUsd));
+  context.finishers.push(() => hitServed(context, answer.provider, answer.model, answer.costUsd, semantic?.similarity));
 }
 
 /**
