@@ -1,6 +1,6 @@
 import type { RequestContext } from '../pipeline/request-context.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../schema/chat-completion-response.js';
-import type { CachedAnswer } from './cache-backend.js';
+import type { CacheEntry } from './cache-backend.js';
 import { rememberedJsonText } from '../http/raw-json.js';
 import { recordCacheHit } from './record-cache-hit.js';
 import { chunksFromCompletion } from './replay-chat.js';
@@ -34,7 +34,7 @@ export interface SemanticMatchInfo {
  * Answers from a complete answer (stored, or shared by a finished flight) in the form the client
  * asked for. A semantic hit (`semantic` given) is the same hit, with two headers more.
  */
-export function serveHit(context: RequestContext, answer: CachedAnswer, semantic?: SemanticMatchInfo): void {
+export function serveHit(context: RequestContext, answer: CacheEntry, semantic?: SemanticMatchInfo): void {
   setCacheStatus(context, 'HIT');
   context.costSaved = answer.costUsd;
   context.responseHeaders['x-sluice-provider'] = answer.provider;
@@ -43,12 +43,19 @@ export function serveHit(context: RequestContext, answer: CachedAnswer, semantic
     context.responseHeaders['x-sluice-cache-match'] = 'semantic';
     context.responseHeaders['x-sluice-cache-similarity'] = semantic.similarity.toFixed(4);
   }
-  context.usage = answer.completion.usage ?? undefined;
-  context.result = context.chatRequest!.stream
-    ? { kind: 'chat-stream', chunks: replayChunks(answer.completion) }
-    : { kind: 'chat', completion: answer.completion };
-  // The memory backend hands out the same object on every hit: later hits write its bytes as they are.
-  if (!context.chatRequest!.stream) rememberedJsonText(answer.completion);
+  if ('embeddings' in answer) {
+    const { usage } = answer.embeddings;
+    context.usage = usage ? { prompt_tokens: usage.prompt_tokens, completion_tokens: 0, total_tokens: usage.total_tokens ?? usage.prompt_tokens } : undefined;
+    context.result = { kind: 'embeddings', embeddings: answer.embeddings };
+    rememberedJsonText(answer.embeddings);
+  } else {
+    context.usage = answer.completion.usage ?? undefined;
+    context.result = context.chatRequest!.stream
+      ? { kind: 'chat-stream', chunks: replayChunks(answer.completion) }
+      : { kind: 'chat', completion: answer.completion };
+    // The memory backend hands out the same object on every hit: later hits write its bytes as they are.
+    if (!context.chatRequest!.stream) rememberedJsonText(answer.completion);
+  }
   context.finishers.push(() => hitServed(context, answer.provider, answer.model, answer.costUsd, semantic?.similarity));
 }
 
