@@ -3,7 +3,8 @@ import type { ChatCompletion, ChatCompletionChunk } from '../schema/chat-complet
 import type { CacheEntry } from './cache-backend.js';
 import { rememberedJsonText } from '../http/raw-json.js';
 import { recordCacheHit } from './record-cache-hit.js';
-import { chunksFromCompletion } from './replay-chat.js';
+import { chunksFromCompletion, renderedStream } from './replay-chat.js';
+import { withPreparedEventStream } from '../http/prepared-event-stream.js';
 import type { CacheStatus } from './response-cache.js';
 import type { SharedFlight } from './shared-flight.js';
 
@@ -13,9 +14,17 @@ export function setCacheStatus(context: RequestContext, status: CacheStatus): vo
   context.gateway.cache.counts[status] += 1;
 }
 
-/** A stored answer as the chunks of a stream, for a client that asked for one. */
-export async function* replayChunks(completion: ChatCompletion): AsyncGenerator<ChatCompletionChunk> {
+async function* chunksOf(completion: ChatCompletion): AsyncGenerator<ChatCompletionChunk> {
   yield* chunksFromCompletion(completion);
+}
+
+/**
+ * A stored answer as the chunks of a stream, for a client that asked for one. Its SSE bytes are
+ * rendered once per answer (the memory backend hands out the same object on every hit), and the
+ * writer sends them as they are unless a stage (response guardrails) rewrites the chunks.
+ */
+export function replayChunks(completion: ChatCompletion): AsyncIterable<ChatCompletionChunk> {
+  return withPreparedEventStream(chunksOf(completion), (includeUsage) => renderedStream(completion, includeUsage));
 }
 
 function hitServed(context: RequestContext, provider: string, model: string, costSaved: number | null, similarity?: number): void {
