@@ -1,8 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { randomUUID } from 'node:crypto';
 import OpenAI from 'openai';
 import { admin, adminToken } from '../admin/admin-test-client.js';
 import { createKey } from '../limits/limit-test-support.js';
+import { redisUrl, whenRedisReachable } from '../limits/redis-test-support.js';
+import type { RedisCacheBackend } from './redis-cache-backend.js';
 import type { RunningGateway } from '../server/start-gateway.js';
 import type { FakeUpstreamControls } from '../testing/fake-upstream-server.js';
 import { startTestGateway } from '../testing/start-test-gateway.js';
@@ -152,4 +156,46 @@ test('an upstream error is not stored', async () => {
   assert.equal(failed.status, 502, failed.text);
   const retried = await embed(secret, { input: 'fails once' });
   assert.deepEqual([retried.status, retried.cacheStatus], [200, 'MISS']);
+});
+
+await whenRedisReachable('redis embeddings cache', () => {
+  test('two gateway instances share an embeddings entry through Redis, answered as the same JSON', async () => {
+    const route = `embed-${randomUUID()}`;
+    const config = {
+      // A generous command timeout: on a loaded CI machine the default 250 ms can turn a hit into a miss.
+      cache: { backend: 'redis', url: redisUrl, redis_timeout_ms: 3000 },
+      providers: { vectors: { type: 'openai', base_url: `${upstream.url}/v1` } },
+      routes: { [route]: { targets: [{ model: 'vectors/text-embedding-3-small' }], cache: { ttl: 30 } } },
+    };
+    const [one, two] = [await startTestGateway(config), await startTestGateway(config)];
+    try {
+      for (const instance of [one, two]) {
+        const { client } = instance.gateway.cache.backend as RedisCacheBackend;
+        if (client.status !== 'ready') await once(client, 'ready');
+      }
+      // The entry is written just after the response went out: wait for that write to finish.
+      const backend = one.gateway.cache.backend as RedisCacheBackend;
+      const write = backend.set.bind(backend);
+      let stored!: () => void;
+      const written = new Promise<void>((resolve) => (stored = resolve));
+      backend.set = async (...args) => {
+        await write(...args);
+        stored();
+      };
+      const ask = (instance: RunningGateway) =>
+        fetch(`${instance.url}/v1/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: route, input: ['capital of France', 'shared'], encoding_format: 'base64' }) });
+      const miss = await ask(one);
+      const missBody = await miss.json();
+      await written;
+      const calls = embeddingRequests(upstream);
+      const hit = await ask(two);
+      assert.deepEqual([miss.headers.get('x-sluice-cache-status'), hit.headers.get('x-sluice-cache-status')], ['MISS', 'HIT']);
+      assert.deepEqual(await hit.json(), missBody);
+      assert.equal(embeddingRequests(upstream), calls);
+      await one.gateway.cache.purge(encodeURIComponent(route) + '|');
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
 });
