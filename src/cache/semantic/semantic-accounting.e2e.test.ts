@@ -149,3 +149,20 @@ test('semantic hits count toward neither the token-per-minute limit nor budget s
   assert.equal(fresh.status, 200, 'the tokens the hits did not spend are still there');
   await bed.written((writes += 1));
 });
+
+test('an embeddings model that reports no usage is estimated with the tokenizer and marked so', async () => {
+  const silent = await startSemanticTestBed({ auth: { required: true }, admin: { token: adminToken }, pricing: { 'vectors/test-embed': { input: embeddingPrice, output: 0 } } }, { omitUsage: true });
+  try {
+    const key = await createKey(silent.gateway);
+    const reply = await chat(silent.gateway, ask('What is the capital of France?'), as(key.secret));
+    assert.equal(reply.status, 200);
+    await silent.gateway.gateway.usage.recorder.flush();
+    const usage = await admin(silent.gateway, 'GET', `/usage?group_by=model&key_id=${key.keyId}`);
+    const row = usage.json.data.find((entry: { group: string }) => entry.group === 'vectors/test-embed');
+    // o200k: "What is the capital of France?" is 7 tokens.
+    assert.deepEqual([row.requests, row.prompt_tokens, row.estimated_requests], [0, 7, 1]);
+    close(row.cost_usd, (7 * embeddingPrice) / 1e6, 'priced from the estimate');
+  } finally {
+    await silent.close();
+  }
+});
