@@ -150,6 +150,7 @@ export function handleRequest(gateway: Gateway, request: IncomingMessage, respon
     cacheStatus: undefined,
     costSaved: undefined,
     cost: undefined,
+    sideCostUsd: undefined,
   };
   // A client that goes away before the answer is complete cancels the upstream call.
   response.once('close', () => {
