@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ChatCompletionRequest } from '../schema/chat-completion-request.js';
+import type { EmbeddingsRequest } from '../schema/embeddings.js';
 import type { CacheConfig } from './cache-config.js';
 
 /** Fields that change how an answer is delivered or attributed, never what it says. */
@@ -15,7 +16,8 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-export function normalizedChatBody(request: ChatCompletionRequest): Record<string, unknown> {
+/** The body without the fields that change delivery only: what the answer depends on. */
+export function normalizedChatBody(request: ChatCompletionRequest | EmbeddingsRequest): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(request)) if (!deliveryOnlyFields.has(field)) body[field] = value;
   return body;
@@ -25,7 +27,8 @@ export interface CacheKeyParts {
   endpoint: string;
   /** The model or route name the client called (routes resolve to the same targets for everyone). */
   model: string;
-  request: ChatCompletionRequest;
+  /** Chat, or `/v1/embeddings` (whose input, dimensions and encoding_format are all kept). */
+  request: ChatCompletionRequest | EmbeddingsRequest;
   scope: CacheConfig['scope'];
   teamId?: string;
   keyId?: string;

@@ -36,7 +36,7 @@ function parseTtl(value: string): number {
  * which key. Off unless the route, the gateway's `cache.ttl` or the request asks for it.
  */
 export function cachePolicyOf(context: RequestContext): CachePolicy {
-  const request = context.chatRequest;
+  const request = context.chatRequest ?? context.embeddingsRequest;
   if (!request) return { mode: 'off' };
   const { config } = context.gateway;
   const { headers } = context.request;

@@ -1,7 +1,7 @@
-import type { CacheBackend, CachedAnswer } from './cache-backend.js';
+import type { CacheBackend, CacheEntry } from './cache-backend.js';
 
 interface MemoryEntry {
-  answer: CachedAnswer;
+  answer: CacheEntry;
   bytes: number;
   expiresAtMs: number;
 }
@@ -25,7 +25,7 @@ export class MemoryCacheBackend implements CacheBackend {
     return this.totalBytes;
   }
 
-  async get(key: string): Promise<CachedAnswer | undefined> {
+  async get(key: string): Promise<CacheEntry | undefined> {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAtMs <= this.now()) {
@@ -37,7 +37,7 @@ export class MemoryCacheBackend implements CacheBackend {
     return entry.answer;
   }
 
-  async set(key: string, answer: CachedAnswer, ttlSeconds: number): Promise<void> {
+  async set(key: string, answer: CacheEntry, ttlSeconds: number): Promise<void> {
     // Approximates the heap cost by the JSON size: what the byte bound is about is the answers.
     const bytes = key.length + JSON.stringify(answer).length;
     if (bytes > this.maxBytes) return;

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { loadIoredis } from '../server/load-optional-module.js';
-import type { CacheBackend, CachedAnswer } from './cache-backend.js';
+import type { CacheBackend, CacheEntry } from './cache-backend.js';
 
 const namespace = 'sluice:cache:v1:';
 
@@ -25,12 +25,12 @@ export class RedisCacheBackend implements CacheBackend {
     this.client.on('error', () => undefined);
   }
 
-  async get(key: string): Promise<CachedAnswer | undefined> {
+  async get(key: string): Promise<CacheEntry | undefined> {
     const text = await this.client.get(namespace + key);
-    return text === null ? undefined : (JSON.parse(text) as CachedAnswer);
+    return text === null ? undefined : (JSON.parse(text) as CacheEntry);
   }
 
-  async set(key: string, answer: CachedAnswer, ttlSeconds: number): Promise<void> {
+  async set(key: string, answer: CacheEntry, ttlSeconds: number): Promise<void> {
     if (ttlSeconds <= 0) return;
     await this.client.set(namespace + key, JSON.stringify(answer), 'EX', ttlSeconds);
   }

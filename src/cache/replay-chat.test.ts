@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatCompletion, ChatCompletionChunk } from '../schema/chat-completion-response.js';
-import { chunksFromCompletion, completionFromChunks, isCacheable } from './replay-chat.js';
+import { chatChunkFrame, chatStreamEnd } from '../server/write-chat-stream.js';
+import { chunksFromCompletion, completionFromChunks, isCacheable, renderedStream } from './replay-chat.js';
 
 const usage = { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 };
 const completion: ChatCompletion = {
@@ -40,4 +41,15 @@ test('an unfinished stream or a filtered answer is not cacheable', () => {
   assert.equal(completionFromChunks([]), undefined);
   assert.equal(isCacheable({ ...completion, choices: [{ ...completion.choices[0], finish_reason: 'content_filter' }] }), false);
   assert.equal(isCacheable(completion), true);
+});
+
+test('the rendered replay is the frames the chunk-by-chunk writer makes, rendered once per answer and usage choice', () => {
+  for (const includeUsage of [false, true]) {
+    const framewise = [...chunksFromCompletion(completion)].map((chunk) => chatChunkFrame(chunk, includeUsage) ?? '').join('') + chatStreamEnd;
+    const rendered = renderedStream(completion, includeUsage);
+    assert.equal(rendered.toString('utf8'), framewise);
+    assert.equal(renderedStream(completion, includeUsage), rendered, 'the same bytes, not rendered again');
+  }
+  assert.doesNotMatch(renderedStream(completion, false).toString(), /"usage"/);
+  assert.match(renderedStream(completion, true).toString(), /"choices":\[\],"usage"/);
 });

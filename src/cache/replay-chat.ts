@@ -1,4 +1,5 @@
 import type { ChatCompletion, ChatCompletionChoice, ChatCompletionChunk, ToolCall } from '../schema/chat-completion-response.js';
+import { chatChunkFrame, chatStreamEnd } from '../server/write-chat-stream.js';
 
 /**
  * Rebuilds the complete answer from its stream chunks, so a streamed miss can later be served
@@ -61,6 +62,22 @@ export function* chunksFromCompletion(completion: ChatCompletion): Generator<Cha
     yield { ...base, ...extra, choices: [{ index: choice.index, delta: {}, logprobs: null, finish_reason: choice.finish_reason }] };
   }
   if (completion.usage) yield { ...base, ...extra, choices: [], usage: completion.usage };
+}
+
+const renderedStreams = new WeakMap<ChatCompletion, { withUsage?: Buffer; withoutUsage?: Buffer }>();
+
+/** The answer's whole replay as OpenAI SSE bytes, rendered at its first streamed hit and kept with it. */
+export function renderedStream(completion: ChatCompletion, includeUsage: boolean): Buffer {
+  let rendered = renderedStreams.get(completion);
+  if (!rendered) renderedStreams.set(completion, (rendered = {}));
+  const which = includeUsage ? 'withUsage' : 'withoutUsage';
+  let bytes = rendered[which];
+  if (bytes === undefined) {
+    let text = '';
+    for (const chunk of chunksFromCompletion(completion)) text += chatChunkFrame(chunk, includeUsage) ?? '';
+    rendered[which] = bytes = Buffer.from(text + chatStreamEnd);
+  }
+  return bytes;
 }
 
 /** Only answers that ended on their own are worth repeating (not cut off by a filter or an error). */

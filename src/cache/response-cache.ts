@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/config-schema.js';
-import type { CacheBackend, CachedAnswer } from './cache-backend.js';
+import type { CacheBackend, CacheEntry } from './cache-backend.js';
 import { MemoryCacheBackend } from './memory-cache-backend.js';
 import { RedisCacheBackend } from './redis-cache-backend.js';
 import { defaultFlightLimits, SharedFlight } from './shared-flight.js';
@@ -24,7 +24,7 @@ export class ResponseCache {
     readonly now: () => number = Date.now,
   ) {}
 
-  async lookup(key: string): Promise<CachedAnswer | undefined> {
+  async lookup(key: string): Promise<CacheEntry | undefined> {
     try {
       return await this.backend.get(key);
     } catch (error) {
@@ -33,7 +33,7 @@ export class ResponseCache {
     }
   }
 
-  store(key: string, answer: CachedAnswer, ttlSeconds: number): void {
+  store(key: string, answer: CacheEntry, ttlSeconds: number): void {
     // Not awaited: the client already has its answer, and a slow backend must not hold the finisher.
     this.backend.set(key, answer, ttlSeconds).catch((error: unknown) => this.backendFailed(error));
   }

@@ -15,11 +15,14 @@ async function estimateTokens(context: RequestContext): Promise<number> {
 function outcomeOf(context: RequestContext): LimitOutcome {
   // Native responses are not parsed for usage: their tokens stay as estimated (0).
   if (context.endpoint === 'native') return { totalTokens: undefined, costUsd: null };
+  // Side calls (the semantic cache's embedding) were bought for this request, hit or not.
+  const side = context.sideCostUsd;
   // A cache hit called no provider: its tokens (the stored answer's usage) are not spent again.
-  if (context.cacheStatus === 'HIT') return { totalTokens: 0, costUsd: null };
+  if (context.cacheStatus === 'HIT') return { totalTokens: 0, costUsd: side ?? null };
   // No result: the call failed before answering, and no tokens were generated or billed.
   const totalTokens = context.result ? context.usage?.total_tokens : 0;
-  return { totalTokens, costUsd: context.cost?.usd ?? null };
+  const cost = context.cost?.usd ?? null;
+  return { totalTokens, costUsd: side === undefined ? cost : (cost ?? 0) + side };
 }
 
 /**

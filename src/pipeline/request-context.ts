@@ -73,6 +73,8 @@ export interface RequestContext {
   costSaved?: number | null;
   /** The request's cost once settled (usage phase); null when its price is unknown. */
   cost?: RequestCost | null;
+  /** USD of calls made on this request's behalf besides its answer (the semantic cache's embedding): budget spend too. */
+  sideCostUsd?: number;
   /**
    * Called once the response is complete (JSON written, stream ended, or failed), with the
    * error if any: where usage, limits and logs settle what a stream's usage was.

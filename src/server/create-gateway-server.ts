@@ -29,6 +29,7 @@ import { guardResponse } from '../guardrails/guard-response-stage.js';
 import { guardEmbeddingsRequest } from '../guardrails/guard-embeddings-stage.js';
 import { guardNativeRequest } from '../guardrails/native/guard-native-request-stage.js';
 import { cacheResponse } from '../cache/cache-stage.js';
+import { cacheEmbeddingsResponse } from '../cache/embeddings-cache-stage.js';
 import { semanticCacheResponse } from '../cache/semantic/semantic-cache-stage.js';
 import { respondMessages } from '../messages-api/respond-messages.js';
 import { parseMessagesRequest } from '../messages-api/parse-messages-request.js';
@@ -42,7 +43,7 @@ const pipelines: Record<Endpoint, (context: RequestContext) => Promise<void>> = 
   chat: composeStages([logRequest, respond, authenticate, readBody, parseChatRequest, authorizeModel, enforceLimits, guardRequest, guardResponse, cacheResponse, semanticCacheResponse, meterUsage, resolveTarget, callChatUpstream]),
   messages: composeStages([logRequest, respondMessages, authenticate, readBody, parseMessagesRequest, authorizeModel, enforceLimits, guardRequest, guardResponse, cacheResponse, semanticCacheResponse, meterUsage, resolveTarget, callChatUpstream]),
   count_tokens: composeStages([logRequest, respondMessages, authenticate, readBody, parseCountTokensRequest, authorizeModel, countMessageTokens]),
-  embeddings: composeStages([logRequest, respond, authenticate, readBody, parseEmbeddingsRequest, authorizeModel, enforceLimits, guardEmbeddingsRequest, meterUsage, resolveTarget, callEmbeddingsUpstream]),
+  embeddings: composeStages([logRequest, respond, authenticate, readBody, parseEmbeddingsRequest, authorizeModel, enforceLimits, guardEmbeddingsRequest, cacheEmbeddingsResponse, meterUsage, resolveTarget, callEmbeddingsUpstream]),
   models: composeStages([logRequest, respond, authenticate, listModels]),
   native: composeStages([logRequest, respondNative, authenticate, readBody, enforceLimits, guardNativeRequest, forwardNative]),
   feedback: feedbackPipeline,
@@ -149,6 +150,7 @@ export function handleRequest(gateway: Gateway, request: IncomingMessage, respon
     cacheStatus: undefined,
     costSaved: undefined,
     cost: undefined,
+    sideCostUsd: undefined,
   };
   // A client that goes away before the answer is complete cancels the upstream call.
   response.once('close', () => {

@@ -3,6 +3,14 @@ import type { ChatCompletionChunk } from '../schema/chat-completion-response.js'
 import type { RequestContext } from '../pipeline/request-context.js';
 import { toGatewayError, type GatewayError } from '../errors/gateway-errors.js';
 import { baseHeaders } from './write-response.js';
+import { preparedEventStream } from '../http/prepared-event-stream.js';
+
+/** One chunk as an OpenAI SSE frame; the usage chunk only when the client asked for it. */
+export function chatChunkFrame(chunk: ChatCompletionChunk, includeUsage: boolean): string | undefined {
+  return !includeUsage && chunk.choices.length === 0 && chunk.usage ? undefined : `data: ${JSON.stringify(chunk)}\n\n`;
+}
+
+export const chatStreamEnd = 'data: [DONE]\n\n';
 
 /**
  * Writes canonical chunks as OpenAI SSE. The usage chunk is passed on only when the client asked
@@ -11,9 +19,12 @@ import { baseHeaders } from './write-response.js';
  */
 export function writeChatStream(context: RequestContext, chunks: AsyncIterable<ChatCompletionChunk>): Promise<void> {
   const includeUsage = context.chatRequest?.stream_options?.include_usage === true;
+  // A cached answer nothing rewrote: its frames were rendered once (src/cache/replay-chat.ts).
+  const prepared = preparedEventStream(chunks, includeUsage);
+  if (prepared !== undefined) return writePreparedEventStream(context, prepared);
   return writeEventStream(context, chunks, {
-    frame: (chunk) => (!includeUsage && chunk.choices.length === 0 && chunk.usage ? undefined : `data: ${JSON.stringify(chunk)}\n\n`),
-    end: 'data: [DONE]\n\n',
+    frame: (chunk) => chatChunkFrame(chunk, includeUsage),
+    end: chatStreamEnd,
     errorFrame: (error) => `data: ${JSON.stringify({ error: { message: error.message, type: error.type, code: error.code, param: null } })}\n\n`,
   });
 }
@@ -25,6 +36,22 @@ export interface EventStreamFormat<T> {
   errorFrame(error: GatewayError): string;
 }
 
+function writeEventStreamHead(context: RequestContext): void {
+  context.response.writeHead(200, {
+    ...baseHeaders(context),
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    'x-accel-buffering': 'no',
+  });
+}
+
+/** A whole stream known in advance: headers and every frame in one write. */
+async function writePreparedEventStream(context: RequestContext, bytes: Buffer): Promise<void> {
+  writeEventStreamHead(context);
+  context.timing.firstByteMs = performance.now() - context.startedAt;
+  context.response.end(bytes);
+}
+
 /**
  * Writes an event stream, one write per item as it arrives, waiting for 'drain' when the client
  * reads slower than the upstream sends (back-pressure). Items that arrive together are written
@@ -33,12 +60,7 @@ export interface EventStreamFormat<T> {
  */
 export async function writeEventStream<T>(context: RequestContext, items: AsyncIterable<T>, format: EventStreamFormat<T>): Promise<void> {
   const { response } = context;
-  response.writeHead(200, {
-    ...baseHeaders(context),
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    'x-accel-buffering': 'no',
-  });
+  writeEventStreamHead(context);
   // Headers go out now: the client sees the stream open without waiting for the first token.
   response.flushHeaders();
   let corked = false;

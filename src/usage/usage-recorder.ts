@@ -20,6 +20,11 @@ export interface UsageEntry {
    * cost given (zero), and adds to the hits and the cost they saved (null = unknown price).
    */
   cacheHit?: { costSavedUsd: number | null };
+  /**
+   * A call the gateway made on a request's behalf besides its answer (the semantic cache's
+   * embedding): its tokens and cost count, but it is not another request of the client's.
+   */
+  sideCall?: boolean;
 }
 
 export interface UsageRecorderOptions {
@@ -75,7 +80,7 @@ export class UsageRecorder {
       this.pending.set(id, row);
     }
     const { tokens } = entry;
-    row.requests += 1;
+    if (!entry.sideCall) row.requests += 1;
     row.prompt_tokens += tokens.prompt;
     row.completion_tokens += tokens.completion;
     row.total_tokens += tokens.total;

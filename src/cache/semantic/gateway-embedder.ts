@@ -5,7 +5,7 @@ import { executePlan } from '../../routing/execute-plan.js';
 import { createRequestFacts } from '../../routing/request-facts.js';
 import type { AttemptRecord } from '../../routing/attempt-record.js';
 import { decodeEmbeddingBase64, type EmbeddingsRequest } from '../../schema/embeddings.js';
-import type { Embedder } from './embedder.js';
+import type { Embedder, EmbeddingCall } from './embedder.js';
 import { toUnitVector } from './unit-vector.js';
 
 export interface GatewayEmbedderDependencies {
@@ -30,13 +30,13 @@ export class GatewayEmbedder implements Embedder {
     this.id = `gateway:${model}`;
   }
 
-  async embed(text: string, signal: CancelSignal): Promise<Float32Array> {
+  async embed(text: string, signal: CancelSignal, onCall?: (call: EmbeddingCall) => void): Promise<Float32Array> {
     const { router, credentials } = this.dependencies;
     // base64: a quarter of the bytes of a JSON float list, and what the OpenAI SDK asks for too.
     const request: EmbeddingsRequest = { model: this.model, input: text, encoding_format: 'base64' };
     const plan = router.plan(this.model, 'embeddings', createRequestFacts({ headers: {}, body: request }), {});
     const attempts: AttemptRecord[] = [];
-    const { result } = await executePlan(plan, router, {
+    const { result, candidate } = await executePlan(plan, router, {
       signal,
       attempts,
       run: ({ target }) =>
@@ -45,6 +45,8 @@ export class GatewayEmbedder implements Embedder {
           { signal, timeoutMs: this.timeoutMs, idleTimeoutMs: this.timeoutMs, apiKey: credentials.pick(target.provider.name), warn: () => undefined },
         ),
     });
+    const { target } = candidate;
+    onCall?.({ providerName: target.provider.name, qualifiedModel: target.qualifiedModel, upstreamModel: target.upstreamModel, reportedModel: result.model, usage: result.usage });
     const embedding = result.data[0]?.embedding;
     if (embedding === undefined) throw new Error(`the embeddings model "${this.model}" returned no vector`);
     return toUnitVector(typeof embedding === 'string' ? decodeEmbeddingBase64(embedding) : embedding);

@@ -4,32 +4,17 @@ import type { CachedAnswer } from '../cache-backend.js';
 import { cachePolicyOf } from '../cache-policy.js';
 import { isCacheable } from '../replay-chat.js';
 import { captureAnswer } from '../capture-answer.js';
-import { replayChunks } from '../serve-hit.js';
+import { serveHit } from '../serve-hit.js';
 import { semanticRequestOf } from './semantic-request.js';
 import type { SemanticMatch } from './vector-store.js';
+import type { EmbeddingCall } from './embedder.js';
+import { recordEmbeddingUsage } from './record-embedding-usage.js';
 
-/** Answers with the stored answer of a similar prompt, in the form this client asked for (JSON or SSE). */
+/** Answers with the stored answer of a similar prompt, through the same hit path as an exact hit. */
 function serveSemanticHit(context: RequestContext, match: SemanticMatch): void {
-  const { answer } = match;
   // The exact stage counted this request as its MISS before asking this stage: it is a HIT after all.
-  const counts = context.gateway.cache.counts;
-  counts.MISS -= 1;
-  counts.HIT += 1;
-  context.cacheStatus = 'HIT';
-  context.costSaved = answer.costUsd;
-  const headers = context.responseHeaders;
-  headers['x-sluice-cache-status'] = 'HIT';
-  headers['x-sluice-cache-match'] = 'semantic';
-  headers['x-sluice-cache-similarity'] = match.similarity.toFixed(4);
-  headers['x-sluice-provider'] = answer.provider;
-  headers['x-sluice-model'] = answer.model;
-  context.usage = answer.completion.usage ?? undefined;
-  context.result = context.chatRequest!.stream
-    ? { kind: 'chat-stream', chunks: replayChunks(answer.completion) }
-    : { kind: 'chat', completion: answer.completion };
-  context.finishers.push(() => {
-    context.logger.info({ requestId: context.requestId, cacheStatus: 'HIT', cacheMatch: 'semantic', similarity: match.similarity, costSaved: answer.costUsd, model: answer.model }, 'served from the semantic cache');
-  });
+  context.gateway.cache.counts.MISS -= 1;
+  serveHit(context, match.answer, { similarity: match.similarity });
 }
 
 /**
@@ -60,7 +45,9 @@ export const semanticCacheResponse: Stage = async (context, next) => {
     embedderId: embedder.id,
   });
   if (!prompt) return next();
-  const vector = await semanticCache.embed(embedder, prompt.text, context.abort.signal);
+  const recordCall = (call: EmbeddingCall) =>
+    recordEmbeddingUsage(context, call, prompt.text).catch((error: unknown) => context.logger.error({ requestId: context.requestId, err: error }, 'recording the semantic cache embedding usage failed'));
+  const vector = await semanticCache.embed(embedder, prompt.text, context.abort.signal, recordCall);
   if (!vector) return next();
   if (policy.lookup) {
     const match = await semanticCache.search(prompt.bucket, vector, settings.threshold);

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../../config/config-schema.js';
 import type { CancelSignal } from '../../http/cancellation.js';
-import type { Embedder } from './embedder.js';
+import type { Embedder, EmbeddingCall } from './embedder.js';
 import { GatewayEmbedder, type GatewayEmbedderDependencies } from './gateway-embedder.js';
 import { LocalEmbedder } from './local-embedder.js';
 import type { SemanticEntry, SemanticMatch, SemanticVectorStore } from './vector-store.js';
@@ -53,10 +53,10 @@ export class SemanticCache {
   }
 
   /** The prompt's unit vector, or undefined when the embedding failed (the request goes on as a miss). */
-  async embed(embedder: Embedder, text: string, signal: CancelSignal): Promise<Float32Array | undefined> {
+  async embed(embedder: Embedder, text: string, signal: CancelSignal, onCall?: (call: EmbeddingCall) => void): Promise<Float32Array | undefined> {
     try {
       await embedder.prepare?.();
-      return await withTimeout(embedder.embed(text, signal), this.config.cache.semantic.timeout_ms, `embedding with "${embedder.id}"`);
+      return await withTimeout(embedder.embed(text, signal, onCall), this.config.cache.semantic.timeout_ms, `embedding with "${embedder.id}"`);
     } catch (error) {
       this.failed(error, 'embedding failed');
       return undefined;

@@ -44,6 +44,8 @@ export function vectorOf(text: string, table: readonly ControlledVector[] = topi
 export interface FakeEmbeddingsOptions {
   /** Answer float lists even when base64 was asked (as some OpenAI-compatible servers do). */
   ignoreEncoding?: boolean;
+  /** Answer without `usage` (some OpenAI-compatible servers report none). */
+  omitUsage?: boolean;
 }
 
 /** OpenAI's POST /v1/embeddings with the controlled vectors, in base64 or floats as asked. */
@@ -63,7 +65,7 @@ export function startFakeEmbeddingsUpstream(options: FakeEmbeddingsOptions = {})
       return { object: 'embedding', index, embedding: base64 ? encodeEmbeddingBase64(vector) : vector };
     });
     const tokens = inputs.reduce<number>((sum, input) => sum + String(input).split(' ').length, 0);
-    sendJson(response, 200, { object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
+    sendJson(response, 200, { object: 'list', data, model: body.model, ...(options.omitUsage ? {} : { usage: { prompt_tokens: tokens, total_tokens: tokens } }) });
   });
 }
 

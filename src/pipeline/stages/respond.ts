@@ -35,6 +35,8 @@ export const respond: Stage = async (context, next) => {
  */
 function matchEncoding(context: RequestContext, response: EmbeddingsResponse): EmbeddingsResponse {
   const wantsBase64 = context.embeddingsRequest?.encoding_format === 'base64';
+  // Unchanged, it stays the same object: a cache hit then writes the bytes remembered for it.
+  if (!wantsBase64 || !response.data.some((item) => Array.isArray(item.embedding))) return response;
   const data = response.data.map((item) => {
     if (wantsBase64 && Array.isArray(item.embedding)) return { ...item, embedding: encodeEmbeddingBase64(item.embedding) };
     return item;
