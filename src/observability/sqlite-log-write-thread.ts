@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 
 interface Pending {
-  resolve(): void;
+  resolve(cpuNanoseconds?: number): void;
   reject(error: Error): void;
 }
 
@@ -25,10 +25,21 @@ export class SqliteLogWriteThread {
     const worker = this.start();
     const id = (this.nextId += 1);
     return new Promise<void>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve: () => resolve(), reject });
       // Referenced while it holds rows: a shutdown awaiting the last flush must not exit under it.
       if (this.pending.size === 1) worker.ref();
       worker.postMessage({ id, rows });
+    });
+  }
+
+  /** The writer thread's CPU time so far (Linux), for benchmarks; starts the thread if needed. */
+  threadCpuNanoseconds(): Promise<number | undefined> {
+    const worker = this.start();
+    const id = (this.nextId += 1);
+    return new Promise<number | undefined>((resolve, reject) => {
+      this.pending.set(id, { resolve: (cpuNanoseconds) => resolve(cpuNanoseconds), reject });
+      if (this.pending.size === 1) worker.ref();
+      worker.postMessage({ id, measure: true });
     });
   }
 
@@ -49,12 +60,12 @@ export class SqliteLogWriteThread {
     });
     // An idle writer must not keep the process alive.
     worker.unref();
-    worker.on('message', ({ id, error }: { id: number; error?: string }) => {
+    worker.on('message', ({ id, error, cpuNanoseconds }: { id: number; error?: string; cpuNanoseconds?: number }) => {
       const waiting = this.pending.get(id);
       if (!waiting) return;
       this.pending.delete(id);
       if (this.pending.size === 0) worker.unref();
-      if (error === undefined) waiting.resolve();
+      if (error === undefined) waiting.resolve(cpuNanoseconds);
       else waiting.reject(new Error(error));
     });
     // An error thrown across the thread boundary may arrive as a plain object.

@@ -211,4 +211,27 @@ export const sqliteMigrations: readonly StoreMigration[] = [
     // backend has a table. The version is taken here too so both dialects list the same versions.
     sql: 'SELECT 1',
   },
+  {
+    version: 9,
+    name: 'request log: metadata entries indexed by key, value and time',
+    // One row per metadata key of a log (values as text, like PostgreSQL's jsonb_each_text), so a
+    // metadata key/value filter reads an index range instead of every row's JSON. Filled by the
+    // log writer; the rows already logged are copied here, oldest first (pruning relies on the
+    // table's write order, sqlite-request-logs.ts). No at index of its own: each would cost every
+    // entry of every insert. No foreign key: entries of pruned logs go in the next prune.
+    sql: `
+      CREATE TABLE request_log_metadata (
+        meta_key   TEXT NOT NULL,
+        meta_value TEXT NOT NULL,
+        log_at     TEXT NOT NULL,
+        log_id     TEXT NOT NULL
+      );
+      INSERT INTO request_log_metadata (meta_key, meta_value, log_at, log_id)
+        SELECT pair.key, CASE pair.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(pair.value AS TEXT) END, log.at, log.id
+        FROM request_logs AS log, json_each(log.metadata) AS pair
+        WHERE pair.type <> 'null'
+        ORDER BY log.at, log.id;
+      CREATE INDEX request_log_metadata_pair_index ON request_log_metadata (meta_key, meta_value, log_at, log_id);
+    `,
+  },
 ];
