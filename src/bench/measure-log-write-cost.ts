@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import Database from 'libsql';
 import type { RequestLogRecord } from '../observability/request-log-record.js';
 import { SqliteLogWriteThread } from '../observability/sqlite-log-write-thread.js';
-import { insertSqliteRequestLogs, sqliteLogRows } from '../observability/sqlite-request-logs.js';
+import { sqliteLogRows } from '../observability/sqlite-request-logs.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { fillSqliteLogStore } from './fill-sqlite-log-store.js';
 import { syntheticLogRow } from './log-row-generator.js';
 
 /**
@@ -26,48 +26,42 @@ function threadCpuNanoseconds(): number {
   return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
 }
 
-/** Fills to `present` rows in one transaction per 100,000 with a large page cache: the prefill is setup, not the figure. */
-function prefill(path: string, present: number, total: number, ids: 'random' | 'time-ordered', progress: (line: string) => void): void {
-  const db = new Database(path);
-  db.pragma('busy_timeout = 5000');
-  db.pragma('cache_size = -524288');
-  const existing = (db.prepare('SELECT count(*) AS n FROM request_logs').get() as { n: number }).n;
-  const started = performance.now();
-  for (let start = existing; start < present; start += 100_000) {
-    const records: RequestLogRecord[] = [];
-    for (let index = start; index < Math.min(present, start + 100_000); index++) records.push(syntheticLogRow(index, total, ids));
-    insertSqliteRequestLogs(db, records);
-    progress(`  prefill: ${Math.min(present, start + 100_000).toLocaleString('en')} rows, ${Math.round((Math.min(present, start + 100_000) - existing) / ((performance.now() - started) / 1000))} rows/s`);
-  }
-  db.close();
-}
-
 export async function measureLogWriteCost(path: string, present: number, rows: number, ids: 'random' | 'time-ordered', progress = console.error) {
   const store = new SqliteStore(path);
   await store.migrate();
   await store.close();
-  prefill(path, present, present + rows, ids, progress);
-  const thread = new SqliteLogWriteThread(path, 5000);
+  // Setup, not the figure: the bench's bulk fill (indexes built after the rows).
+  fillSqliteLogStore(path, present, present, progress);
+  const pragmas = (process.env.SLUICE_BENCH_WRITER_PRAGMAS ?? '').split(';').filter((pragma) => pragma.trim() !== '');
+  const thread = new SqliteLogWriteThread(path, 5000, Number(process.env.SLUICE_BENCH_ROWS_PER_TRANSACTION ?? 500), pragmas);
   let handOverNanoseconds = 0;
   try {
-    const writerStart = (await thread.threadCpuNanoseconds()) ?? 0;
+    const writerStart = await thread.measureThread();
     const started = performance.now();
     for (let start = present; start < present + rows; start += batchSize) {
       const records: RequestLogRecord[] = [];
-      for (let index = start; index < Math.min(present + rows, start + batchSize); index++) records.push(syntheticLogRow(index, present + rows, ids));
+      for (let index = start; index < Math.min(present + rows, start + batchSize); index++) records.push(syntheticLogRow(index, present, ids));
       const before = threadCpuNanoseconds();
       const written = thread.write(sqliteLogRows(records).rows);
       handOverNanoseconds += threadCpuNanoseconds() - before;
       await written;
     }
     const seconds = (performance.now() - started) / 1000;
-    const writerNanoseconds = ((await thread.threadCpuNanoseconds()) ?? 0) - writerStart;
+    const writerEnd = await thread.measureThread();
+    const writerNanoseconds = (writerEnd.cpuNanoseconds ?? 0) - (writerStart.cpuNanoseconds ?? 0);
+    const perRow = (name: string) => ((writerEnd.io?.[name] ?? 0) - (writerStart.io?.[name] ?? 0)) / rows;
     return {
       present,
       rows,
       ids,
+      pragmas,
       writerMicrosecondsPerRow: writerNanoseconds / rows / 1000,
       handOverMicrosecondsPerRow: handOverNanoseconds / rows / 1000,
+      // Less load-dependent than CPU time: system calls and bytes through them per row on the writer thread.
+      writerReadCallsPerRow: perRow('syscr'),
+      writerWriteCallsPerRow: perRow('syscw'),
+      writerBytesReadPerRow: perRow('rchar'),
+      writerBytesWrittenPerRow: perRow('wchar'),
       rowsPerSecond: rows / seconds,
     };
   } finally {

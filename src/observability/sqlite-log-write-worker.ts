@@ -16,21 +16,24 @@ interface WorkerInput {
   busyTimeoutMs: number;
   /** Rows per transaction: bounds how long this thread holds the write lock other writers wait on. */
   rowsPerTransaction: number;
+  /** `name = value` pragmas for this connection, applied after the defaults (benchmarks try variants). */
+  pragmas: readonly string[];
 }
 
 const port = parentPort;
 if (port) {
-  const { path, busyTimeoutMs, rowsPerTransaction } = workerData as WorkerInput;
+  const { path, busyTimeoutMs, rowsPerTransaction, pragmas } = workerData as WorkerInput;
   const db = new Database(path);
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   // Same durability as the main connection (sqlite-store.ts); WAL mode is the file's, already set.
   db.pragma('synchronous = NORMAL');
+  for (const pragma of pragmas) db.pragma(pragma);
   // Prepared at the first batch, inside its error handling: the table may not exist yet. Multi-row
   // INSERTs measured no faster: the time is in the table's indexes, not in binding.
   let insert: ((rows: readonly SqliteLogRow[]) => void) | undefined;
   port.on('message', ({ id, rows, measure }: { id: number; rows?: SqliteLogRow[]; measure?: boolean }) => {
     // Benchmarks ask for this thread's own CPU time (process.cpuUsage would count every thread).
-    if (measure) return port.postMessage({ id, cpuNanoseconds: threadCpuNanoseconds() });
+    if (measure) return port.postMessage({ id, cpuNanoseconds: threadCpuNanoseconds(), io: threadIo() });
     try {
       insert ??= prepareSqliteLogInsert(db);
       rows ??= [];
@@ -46,6 +49,18 @@ if (port) {
 function threadCpuNanoseconds(): number | undefined {
   try {
     return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The calling thread's I/O counters (Linux: syscr, syscw, rchar, wchar…): unlike CPU time, load does not change them. */
+function threadIo(): Record<string, number> | undefined {
+  try {
+    return Object.fromEntries(readFileSync('/proc/thread-self/io', 'utf8').trim().split('\n').map((line) => {
+      const [name, value] = line.split(':');
+      return [name!, Number(value)];
+    }));
   } catch {
     return undefined;
   }

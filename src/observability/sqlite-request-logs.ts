@@ -1,6 +1,7 @@
 import type Database from 'libsql';
 import type { RequestLogPage, RequestLogPruning, RequestLogQuery, RequestLogRecord } from './request-log-record.js';
 import { requestLogColumns } from './request-log-record.js';
+import { sqliteMetadataText } from './sqlite-metadata-text.js';
 import { decodeLogRow, insertLogSql, logParameters, metadataPairs, pageOf, pruneSql, selectLogsSql, type LogDialect } from './request-log-sql.js';
 
 export const sqliteLogDialect: LogDialect = {
@@ -28,7 +29,7 @@ export function sqliteLogRows(records: readonly RequestLogRecord[]): { rows: Sql
 export function prepareSqliteLogInsert(db: Database.Database): (rows: readonly SqliteLogRow[]) => void {
   const width = requestLogColumns.length;
   const insertLog = db.prepare(insertLogSql(sqliteLogDialect, 1));
-  const insertPair = db.prepare('INSERT INTO request_log_metadata (meta_key, meta_value, log_at, log_id) VALUES (?, ?, ?, ?)');
+  const insertPair = db.prepare('INSERT OR IGNORE INTO request_log_metadata (meta_key, meta_value, log_at, log_id) VALUES (?, ?, ?, ?)');
   return db.transaction((rows: readonly SqliteLogRow[]) => {
     for (const row of rows) {
       const columns = row.length > width ? row.slice(0, width) : row;
@@ -59,39 +60,36 @@ export function getSqliteRequestLog(db: Database.Database, id: string): RequestL
   return row ? decodeLogRow(row) : undefined;
 }
 
+/**
+ * Each deletion runs with the deletion of its logs' metadata entries, in one transaction: the
+ * entries are found from the logs' own metadata (a key lookup each), so the entry table needs no
+ * time index of its own.
+ */
 export function pruneSqliteRequestLogs(db: Database.Database, pruning: RequestLogPruning): number {
   const statements = pruneSql(sqliteLogDialect, pruning);
   let deleted = 0;
+  const withEntries = (gone: string, parameters: unknown[], deleteLogs: () => number) =>
+    db.transaction(() => {
+      db.prepare(
+        `DELETE FROM request_log_metadata WHERE (meta_key, meta_value, log_at, log_id) IN (
+           SELECT pair.key, ${sqliteMetadataText('pair')}, log.at, log.id
+           FROM request_logs AS log, json_each(log.metadata) AS pair WHERE ${gone})`,
+      ).run(...parameters);
+      return deleteLogs();
+    }).immediate();
   if (statements.byAge) {
-    deleted += db.prepare(statements.byAge.sql).run(...statements.byAge.parameters).changes;
+    deleted += withEntries('log.at < ?', [pruning.before], () => db.prepare(statements.byAge!.sql).run(...statements.byAge!.parameters).changes);
     const feedback = statements.feedbackBefore(pruning.before!);
     db.prepare(feedback.sql).run(...feedback.parameters);
-    pruneSqliteMetadata(db, 'log_at < ?', [pruning.before!]);
   }
   if (statements.boundary) {
     const row = db.prepare(statements.boundary.sql).get(...statements.boundary.parameters) as { at: string; id: string } | undefined;
     if (row) {
       const beyond = statements.beyond(row.at, row.id);
-      deleted += db.prepare(beyond.sql).run(...beyond.parameters).changes;
+      deleted += withEntries('(log.at < ? OR (log.at = ? AND log.id <= ?))', [row.at, row.at, row.id], () => db.prepare(beyond.sql).run(...beyond.parameters).changes);
       const feedback = statements.feedbackBefore(row.at);
       db.prepare(feedback.sql).run(...feedback.parameters);
-      pruneSqliteMetadata(db, '(log_at < ? OR (log_at = ? AND log_id <= ?))', [row.at, row.at, row.id]);
     }
   }
   return deleted;
-}
-
-/**
- * Metadata entries of pruned logs, without an index on their time (one more B-tree per entry on
- * every insert): entries are appended in write order, which is close to time order, so the
- * entries to delete are a run at the head of the table, and the first entry to keep ends it. An
- * entry written out of order (a long request logged late) stays behind as an orphan until a later
- * prune passes it; queries join entries to their logs, so an orphan is never shown.
- */
-function pruneSqliteMetadata(db: Database.Database, gone: string, parameters: string[]): void {
-  db.prepare(
-    `DELETE FROM request_log_metadata WHERE rowid < coalesce(
-       (SELECT rowid FROM request_log_metadata WHERE NOT ${gone} ORDER BY rowid LIMIT 1),
-       (SELECT max(rowid) + 1 FROM request_log_metadata))`,
-  ).run(...parameters);
 }

@@ -1,4 +1,5 @@
 import type { StoreMigration } from '../store-migration.js';
+import { sqliteMetadataText } from '../../observability/sqlite-metadata-text.js';
 
 /**
  * SQLite schema, oldest first. Append new entries with the next version; never edit a shipped one.
@@ -214,24 +215,25 @@ export const sqliteMigrations: readonly StoreMigration[] = [
   {
     version: 9,
     name: 'request log: metadata entries indexed by key, value and time',
-    // One row per metadata key of a log (values as text, like PostgreSQL's jsonb_each_text), so a
-    // metadata key/value filter reads an index range instead of every row's JSON. Filled by the
-    // log writer; the rows already logged are copied here, oldest first (pruning relies on the
-    // table's write order, sqlite-request-logs.ts). No at index of its own: each would cost every
-    // entry of every insert. No foreign key: entries of pruned logs go in the next prune.
+    // One entry per metadata key of a log (values as text, like PostgreSQL's jsonb_each_text), so a
+    // metadata key/value filter reads a range of this table's key instead of every row's JSON.
+    // WITHOUT ROWID: the key is the only B-tree, one insert per entry (a rowid table would add a
+    // second, and double the size). Filled by the log writer; pruned with its logs, entry by entry
+    // (sqlite-request-logs.ts). The rows already logged get their entries here, sorted by the key so
+    // that they are appended rather than inserted at random.
     sql: `
       CREATE TABLE request_log_metadata (
         meta_key   TEXT NOT NULL,
         meta_value TEXT NOT NULL,
         log_at     TEXT NOT NULL,
-        log_id     TEXT NOT NULL
-      );
-      INSERT INTO request_log_metadata (meta_key, meta_value, log_at, log_id)
-        SELECT pair.key, CASE pair.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(pair.value AS TEXT) END, log.at, log.id
+        log_id     TEXT NOT NULL,
+        PRIMARY KEY (meta_key, meta_value, log_at, log_id)
+      ) WITHOUT ROWID;
+      INSERT OR IGNORE INTO request_log_metadata (meta_key, meta_value, log_at, log_id)
+        SELECT pair.key, ${sqliteMetadataText('pair')}, log.at, log.id
         FROM request_logs AS log, json_each(log.metadata) AS pair
         WHERE pair.type <> 'null'
-        ORDER BY log.at, log.id;
-      CREATE INDEX request_log_metadata_pair_index ON request_log_metadata (meta_key, meta_value, log_at, log_id);
+        ORDER BY 1, 2, 3, 4;
     `,
   },
 ];
