@@ -6,13 +6,13 @@ import { pathToFileURL } from 'node:url';
 import Database from 'libsql';
 import pg from 'pg';
 import { postgresLogDialect } from '../observability/postgres-request-logs.js';
-import type { RequestLogQuery, RequestLogRecord } from '../observability/request-log-record.js';
+import type { RequestLogQuery } from '../observability/request-log-record.js';
 import { selectLogsSql } from '../observability/request-log-sql.js';
 import { sqliteLogDialect } from '../observability/sqlite-request-logs.js';
+import { fillPostgresLogStore } from './fill-postgres-log-store.js';
 import { fillSqliteLogStore } from './fill-sqlite-log-store.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import { syntheticLogRow } from './log-row-generator.js';
 
 /**
  * Issue 7: "indexes that keep queries fast at 10 million rows". Fills a store with N realistic
@@ -41,7 +41,6 @@ export interface LogQueryTiming {
   sorts: boolean;
 }
 
-const batchSize = 1_000;
 const timedRuns = 5;
 
 /** The queries an operator's log screen makes; values picked so each finds rows in the synthetic data. */
@@ -116,24 +115,6 @@ export function classifyPlan(plan: readonly string[]): Pick<LogQueryTiming, 'acc
 /** SQLite rows generated in JavaScript; the rest are copies of them (fill-sqlite-log-store.ts). */
 const defaultSeedRows = Number(process.env.SLUICE_BENCH_LOG_SEED_ROWS ?? 1_000_000);
 
-/** PostgreSQL: the store's own insert (with its metadata entries), a batch at a time. */
-async function fill(insert: (records: readonly RequestLogRecord[]) => Promise<void>, from: number, total: number, progress: (line: string) => void): Promise<number> {
-  const started = performance.now();
-  let lastReport = started;
-  for (let start = from; start < total; start += batchSize) {
-    const batch: RequestLogRecord[] = [];
-    for (let index = start; index < Math.min(total, start + batchSize); index++) batch.push(syntheticLogRow(index, total));
-    await insert(batch);
-    const now = performance.now();
-    if (now - lastReport > 30_000) {
-      lastReport = now;
-      const done = Math.min(total, start + batchSize);
-      progress(`  ${done.toLocaleString('en')} rows, ${Math.round((done - from) / ((now - started) / 1000))} rows/s`);
-    }
-  }
-  return (performance.now() - started) / 1000;
-}
-
 async function timeQuery(store: Store, query: RequestLogQuery): Promise<{ medianMs: number; minMs: number; rows: number }> {
   const warmStarted = performance.now();
   let rows = (await store.queryRequestLogs(query)).records.length;
@@ -173,7 +154,7 @@ export async function measureLogQueries(total: number, storage?: string, progres
     progress(`${target}: ${present.toLocaleString('en')} rows present${existed ? ` (opened and migrated in ${migrateSeconds.toFixed(1)} s)` : ''}; filling to ${total.toLocaleString('en')}`);
     const filled = sqlitePath
       ? fillSqliteLogStore(sqlitePath, total, seedRows, progress)
-      : { insertedRows: Math.max(0, total - present), fillSeconds: present < total ? await fill((batch) => store.insertRequestLogs(batch), present, total, progress) : 0, copiedRows: 0, copySeconds: 0, indexSeconds: 0 };
+      : await fillPostgresLogStore(target, store, present, total, Number(process.env.SLUICE_BENCH_LOG_SEED_ROWS ?? 100_000), progress);
     const timings: LogQueryTiming[] = [];
     for (const { name, query } of typicalLogQueries()) {
       const timing = await timeQuery(store, query);
@@ -212,7 +193,7 @@ async function existingRows(target: string, sqlitePath: string | undefined): Pro
 export function formatLogQueries(result: Awaited<ReturnType<typeof measureLogQueries>>): string[] {
   const lines = [
     `Request log queries — ${result.storage}, ${result.rows.toLocaleString('en')} rows` +
-      (result.insertedRows > 0 ? `; ${result.insertedRows.toLocaleString('en')} generated and inserted in ${result.fillSeconds.toFixed(0)} s (${Math.round(result.insertedRows / result.fillSeconds)} rows/s, batches of ${batchSize})` : '') +
+      (result.insertedRows > 0 ? `; ${result.insertedRows.toLocaleString('en')} generated and inserted in ${result.fillSeconds.toFixed(0)} s (${Math.round(result.insertedRows / result.fillSeconds)} rows/s)` : '') +
       (result.copiedRows > 0 ? `; ${result.copiedRows.toLocaleString('en')} copied in SQLite in ${result.copySeconds.toFixed(0)} s (${Math.round(result.copiedRows / result.copySeconds)} rows/s)` : '') +
       (result.indexSeconds > 0 ? `; indexes built in ${result.indexSeconds.toFixed(0)} s` : ''),
     '',
