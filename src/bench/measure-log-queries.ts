@@ -194,8 +194,8 @@ export function formatLogQueries(result: Awaited<ReturnType<typeof measureLogQue
   const lines = [
     `Request log queries — ${result.storage}, ${result.rows.toLocaleString('en')} rows` +
       (result.insertedRows > 0 ? `; ${result.insertedRows.toLocaleString('en')} generated and inserted in ${result.fillSeconds.toFixed(0)} s (${Math.round(result.insertedRows / result.fillSeconds)} rows/s)` : '') +
-      (result.copiedRows > 0 ? `; ${result.copiedRows.toLocaleString('en')} copied in SQLite in ${result.copySeconds.toFixed(0)} s (${Math.round(result.copiedRows / result.copySeconds)} rows/s)` : '') +
-      (result.indexSeconds > 0 ? `; indexes built in ${result.indexSeconds.toFixed(0)} s` : ''),
+      (result.copiedRows > 0 ? `; ${result.copiedRows.toLocaleString('en')} copied inside the database in ${result.copySeconds.toFixed(0)} s (${Math.round(result.copiedRows / result.copySeconds)} rows/s)` : '') +
+      (result.indexSeconds > 0 ? `; metadata entries of the copies and indexes built in ${result.indexSeconds.toFixed(0)} s` : ''),
     '',
     '| query (100 rows a page) | median ms | min ms | rows | access | sorts |',
     '|---|---|---|---|---|---|',

@@ -18,7 +18,10 @@ import { syntheticLogRow } from './log-row-generator.js';
  *
  *   node dist/bench/measure-log-write-cost.js PATH [PRESENT=1000000] [ROWS=200000] [random|time-ordered]
  *
- * PATH is a scratch SQLite file, kept so the prefill is paid once; delete it afterwards.
+ * PATH is a scratch SQLite file, kept so the prefill is paid once (each run appends ROWS, so pass
+ * the new count as PRESENT next time); delete it afterwards. Variants without code changes:
+ * SLUICE_BENCH_WRITER_PRAGMAS ("cache_size = -16384;wal_autocheckpoint = 10000", applied after the
+ * writer's own) and SLUICE_BENCH_ROWS_PER_TRANSACTION (500). Figures: docs/observability.md.
  */
 const batchSize = 1_000;
 
