@@ -52,7 +52,7 @@ function statusOf(draw: number): { status: number; error: string | null } {
  * belong to teams, a share of requests go through routes with fallbacks, cache hits, streams
  * with first-token times, metadata with a user, an environment and a feature.
  */
-export function syntheticLogRow(index: number, total: number): RequestLogRecord {
+export function syntheticLogRow(index: number, total: number, ids: 'time-ordered' | 'random' = 'time-ordered'): RequestLogRecord {
   const random = randomSource(index * 2_654_435_761 + 1);
   const spanMs = syntheticTraffic.days * 86_400_000;
   const atMs = syntheticTraffic.endMs - spanMs + Math.floor((index * spanMs) / total);
@@ -75,7 +75,10 @@ export function syntheticLogRow(index: number, total: number): RequestLogRecord 
     attempts.push({ target: `${provider}/${model}`, ...(route ? { route } : {}), attempt: 1, outcome: status === 200 ? 'success' : 'failure', status: status === 504 ? null : status, latencyMs: latency * 0.95 });
   }
   return {
-    id: `${hex(random, 8)}-${hex(random, 4)}-4${hex(random, 3)}-a${hex(random, 3)}-${hex(random, 12)}`,
+    // The gateway's ids are UUID v7 (time first, src/server/new-request-id.ts); `random` is v4, as before.
+    id: ids === 'random'
+      ? `${hex(random, 8)}-${hex(random, 4)}-4${hex(random, 3)}-a${hex(random, 3)}-${hex(random, 12)}`
+      : `${atMs.toString(16).padStart(12, '0').replace(/^(.{8})/, '$1-')}-7${hex(random, 3)}-a${hex(random, 3)}-${hex(random, 12)}`,
     at: new Date(atMs).toISOString(),
     key_id: status === 401 ? null : `key-${keyNumber}`,
     team_id: status === 401 ? null : `team-${keyNumber % syntheticTraffic.teams}`,

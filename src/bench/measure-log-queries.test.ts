@@ -13,9 +13,14 @@ test('every typical log query reads an index; filtered ones an index range, none
     assert.notEqual(timing.access, 'full scan', `${timing.name}: ${timing.plan.join(' / ')}`);
     assert.equal(timing.sorts, false, `${timing.name} sorts its matches: ${timing.plan.join(' / ')}`);
   }
-  const ranged = result.timings.filter((timing) => /^(by key|by team|by model|by status|time range|team \+ time|key \+ status)/.test(timing.name));
-  assert.equal(ranged.length, 10);
+  const ranged = result.timings.filter((timing) => /^(by key|by team|by model|by status|time range|team \+ time|key \+ status|metadata)/.test(timing.name));
+  assert.equal(ranged.length, 13);
   for (const timing of ranged) assert.equal(timing.access, 'index range', `${timing.name}: ${timing.plan.join(' / ')}`);
+  for (const timing of ranged.filter(({ name }) => name.startsWith('metadata'))) {
+    assert.ok(timing.plan.some((line) => /SEARCH request_log_metadata USING PRIMARY KEY \(meta_key=\? AND meta_value=\?/.test(line)), `${timing.name}: ${timing.plan.join(' / ')}`);
+  }
+  const staging = result.timings.find((timing) => timing.name.startsWith('metadata env=staging'))!;
+  assert.equal(staging.rows, 100, 'metadata entries exist for generated rows and copies alike');
   const latest = result.timings.find((timing) => timing.name === 'latest page')!;
   assert.equal(latest.rows, 100);
   const cursorPage = result.timings.find((timing) => timing.name.startsWith('cursor page 50'))!;

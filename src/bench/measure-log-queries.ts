@@ -6,18 +6,20 @@ import { pathToFileURL } from 'node:url';
 import Database from 'libsql';
 import pg from 'pg';
 import { postgresLogDialect } from '../observability/postgres-request-logs.js';
-import { requestLogColumns, type RequestLogQuery, type RequestLogRecord } from '../observability/request-log-record.js';
+import type { RequestLogQuery } from '../observability/request-log-record.js';
 import { selectLogsSql } from '../observability/request-log-sql.js';
-import { insertSqliteRequestLogs, sqliteLogDialect } from '../observability/sqlite-request-logs.js';
+import { sqliteLogDialect } from '../observability/sqlite-request-logs.js';
+import { fillPostgresLogStore } from './fill-postgres-log-store.js';
+import { fillSqliteLogStore } from './fill-sqlite-log-store.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import { syntheticLogRow, syntheticTraffic } from './log-row-generator.js';
 
 /**
  * Issue 7: "indexes that keep queries fast at 10 million rows". Fills a store with N realistic
- * metadata-only rows through the store's insert function (batches of 1,000 as
- * the writer sends them; see sqliteBulkInserter), then times the logs API's typical queries through `queryRequestLogs` and
- * prints each one's plan, so a query that walks the table instead of an index shows.
+ * metadata-only rows (SQLite: fill-sqlite-log-store.ts, indexes built after the rows; PostgreSQL:
+ * the store's own insert), then times the logs API's typical queries through `queryRequestLogs`
+ * and prints each one's plan (PostgreSQL: EXPLAIN ANALYZE), so a query that walks the table
+ * instead of an index shows.
  *
  *   node dist/bench/measure-log-queries.js [ROWS] [STORAGE]
  *
@@ -39,7 +41,6 @@ export interface LogQueryTiming {
   sorts: boolean;
 }
 
-const batchSize = 1_000;
 const timedRuns = 5;
 
 /** The queries an operator's log screen makes; values picked so each finds rows in the synthetic data. */
@@ -91,7 +92,8 @@ function postgresExplainer(url: string): Explainer {
   return {
     async explain(query) {
       const { sql, parameters } = selectLogsSql(postgresLogDialect, query);
-      const result = await pool.query(`EXPLAIN ${sql}`, parameters);
+      // ANALYZE runs the query: the plan shows the rows each node really read and its time.
+      const result = await pool.query(`EXPLAIN (ANALYZE, COSTS OFF) ${sql}`, parameters);
       return result.rows.map((row: Record<string, string>) => row['QUERY PLAN']!);
     },
     close: () => pool.end(),
@@ -104,73 +106,14 @@ export function classifyPlan(plan: readonly string[]): Pick<LogQueryTiming, 'acc
   const merged = /MERGE \(UNION ALL\)|Merge Append|Append/.test(text);
   const sorts = !merged && /TEMP B-TREE FOR ORDER BY|(^|\s)Sort\b/.test(text);
   // The weakest access of any branch counts: a merged plan is as slow as its slowest side.
-  if (/Seq Scan|SCAN request_logs(?! USING)/.test(text)) return { access: 'full scan', sorts };
-  if (/SCAN request_logs USING/.test(text)) return { access: 'index order walk', sorts };
-  if (/SEARCH request_logs|Index Cond|Bitmap Index Scan/.test(text)) return { access: 'index range', sorts };
+  if (/Seq Scan|SCAN request_log(s|_metadata)(?! USING)/.test(text)) return { access: 'full scan', sorts };
+  if (/SCAN request_log(s|_metadata) USING/.test(text)) return { access: 'index order walk', sorts };
+  if (/SEARCH request_log(s|_metadata)|Index Cond|Bitmap Index Scan/.test(text)) return { access: 'index range', sorts };
   return { access: 'index order walk', sorts };
 }
 
-type InsertBatch = (records: readonly RequestLogRecord[]) => Promise<void>;
-
-/**
- * The SQLite store's own insert function (same statement, encoding and one transaction per batch)
- * on a connection of the benchmark's with a 256 MB page cache instead of SQLite's default 2 MB:
- * with the default, the random-order id and key indexes make every insert a cache miss past a few
- * hundred thousand rows, and a 10M-row fill would take hours on this machine. The store's query path is what is timed.
- */
-function sqliteBulkInserter(path: string): { db: Database.Database; insert: InsertBatch; close: () => void } {
-  const db = new Database(path);
-  db.pragma('busy_timeout = 5000');
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('cache_size = -262144');
-  return { db, insert: async (records) => insertSqliteRequestLogs(db, records), close: () => db.close() };
-}
-
-/** Rows generated in JavaScript and inserted through the store's insert function; the rest are copies. */
+/** SQLite rows generated in JavaScript; the rest are copies of them (fill-sqlite-log-store.ts). */
 const defaultSeedRows = Number(process.env.SLUICE_BENCH_LOG_SEED_ROWS ?? 1_000_000);
-
-/**
- * Grows the table from the seed to `total` by copying the seed's rows inside SQLite, each copy
- * `generation` shifted back by whole seed spans (so times stay distinct and ordered) with its own
- * ids. The copies keep the seed's distributions (keys, teams, models, statuses, metadata) and go
- * through every index as inserts do; only the JavaScript side of the insert is skipped, which
- * on this 2-core machine shared by other jobs would have made a 10M-row fill take hours.
- */
-function copySeed(db: Database.Database, seed: number, present: number, total: number, progress: (line: string) => void): number {
-  const started = performance.now();
-  const columns = requestLogColumns.join(', ');
-  const shifted = requestLogColumns
-    .map((column) => (column === 'id' ? `id || '.' || ?` : column === 'at' ? `strftime('%Y-%m-%dT%H:%M:%fZ', at, ?)` : column))
-    .join(', ');
-  const copy = db.prepare(`INSERT INTO request_logs (${columns}) SELECT ${shifted} FROM request_logs WHERE rowid BETWEEN ? AND ?`);
-  for (let done = present; done < total; ) {
-    const generation = Math.floor(done / seed);
-    const offset = done % seed;
-    const rows = Math.min(seed - offset, total - done, 100_000);
-    db.transaction(() => copy.run(String(generation), `-${generation * syntheticTraffic.days} days`, offset + 1, offset + rows)).immediate();
-    done += rows;
-    if (done % 1_000_000 === 0 || done === total) progress(`  ${done.toLocaleString('en')} rows (copies), ${Math.round((done - present) / ((performance.now() - started) / 1000))} rows/s`);
-  }
-  return (performance.now() - started) / 1000;
-}
-
-async function fill(insert: InsertBatch, from: number, total: number, progress: (line: string) => void): Promise<number> {
-  const started = performance.now();
-  let lastReport = started;
-  for (let start = from; start < total; start += batchSize) {
-    const batch: RequestLogRecord[] = [];
-    for (let index = start; index < Math.min(total, start + batchSize); index++) batch.push(syntheticLogRow(index, total));
-    await insert(batch);
-    const now = performance.now();
-    if (now - lastReport > 30_000) {
-      lastReport = now;
-      const done = Math.min(total, start + batchSize);
-      progress(`  ${done.toLocaleString('en')} rows, ${Math.round((done - from) / ((now - started) / 1000))} rows/s`);
-    }
-  }
-  return (performance.now() - started) / 1000;
-}
 
 async function timeQuery(store: Store, query: RequestLogQuery): Promise<{ medianMs: number; minMs: number; rows: number }> {
   const warmStarted = performance.now();
@@ -209,12 +152,9 @@ export async function measureLogQueries(total: number, storage?: string, progres
   try {
     const present = existed || !sqlitePath ? await existingRows(target, sqlitePath) : 0;
     progress(`${target}: ${present.toLocaleString('en')} rows present${existed ? ` (opened and migrated in ${migrateSeconds.toFixed(1)} s)` : ''}; filling to ${total.toLocaleString('en')}`);
-    const inserter = sqlitePath ? sqliteBulkInserter(sqlitePath) : undefined;
-    // Past `seedRows`, SQLite rows are copies of the seed made inside SQLite (see copySeed).
-    const generated = sqlitePath ? Math.min(total, seedRows) : total;
-    const fillSeconds = present < generated ? await fill(inserter?.insert ?? ((batch) => store.insertRequestLogs(batch)), present, generated, progress) : 0;
-    const copySeconds = inserter && present < total && total > generated ? copySeed(inserter.db, generated, Math.max(present, generated), total, progress) : 0;
-    inserter?.close();
+    const filled = sqlitePath
+      ? fillSqliteLogStore(sqlitePath, total, seedRows, progress)
+      : await fillPostgresLogStore(target, store, present, total, Number(process.env.SLUICE_BENCH_LOG_SEED_ROWS ?? 100_000), progress);
     const timings: LogQueryTiming[] = [];
     for (const { name, query } of typicalLogQueries()) {
       const timing = await timeQuery(store, query);
@@ -225,9 +165,7 @@ export async function measureLogQueries(total: number, storage?: string, progres
     const cursorQuery: RequestLogQuery = { limit: 100, ...(cursorPage.cursor ? { cursor: cursorPage.cursor } : {}) };
     const cursorPlan = await explainer.explain(cursorQuery);
     timings.push({ name: 'cursor page 50 (of 100 rows)', medianMs: cursorPage.medianMs, minMs: cursorPage.minMs, rows: cursorPage.rows, plan: cursorPlan, ...classifyPlan(cursorPlan) });
-    const insertedRows = Math.max(0, generated - present);
-    const copiedRows = Math.max(0, total - Math.max(present, generated));
-    return { storage: sqlitePath ? 'sqlite file (WAL)' : 'postgresql', rows: total, insertedRows, fillSeconds, copiedRows, copySeconds, timings };
+    return { storage: sqlitePath ? 'sqlite file (WAL)' : 'postgresql', rows: total, ...filled, timings };
   } finally {
     await explainer.close();
     await store.close();
@@ -255,8 +193,9 @@ async function existingRows(target: string, sqlitePath: string | undefined): Pro
 export function formatLogQueries(result: Awaited<ReturnType<typeof measureLogQueries>>): string[] {
   const lines = [
     `Request log queries — ${result.storage}, ${result.rows.toLocaleString('en')} rows` +
-      (result.insertedRows > 0 ? `; ${result.insertedRows.toLocaleString('en')} generated and inserted in ${result.fillSeconds.toFixed(0)} s (${Math.round(result.insertedRows / result.fillSeconds)} rows/s, batches of ${batchSize})` : '') +
-      (result.copiedRows > 0 ? `; ${result.copiedRows.toLocaleString('en')} copied in SQLite in ${result.copySeconds.toFixed(0)} s (${Math.round(result.copiedRows / result.copySeconds)} rows/s)` : ''),
+      (result.insertedRows > 0 ? `; ${result.insertedRows.toLocaleString('en')} generated and inserted in ${result.fillSeconds.toFixed(0)} s (${Math.round(result.insertedRows / result.fillSeconds)} rows/s)` : '') +
+      (result.copiedRows > 0 ? `; ${result.copiedRows.toLocaleString('en')} copied inside the database in ${result.copySeconds.toFixed(0)} s (${Math.round(result.copiedRows / result.copySeconds)} rows/s)` : '') +
+      (result.indexSeconds > 0 ? `; metadata entries of the copies and indexes built in ${result.indexSeconds.toFixed(0)} s` : ''),
     '',
     '| query (100 rows a page) | median ms | min ms | rows | access | sorts |',
     '|---|---|---|---|---|---|',

@@ -17,6 +17,21 @@ export function insertLogSql(dialect: LogDialect, rowCount: number): string {
   return `INSERT INTO request_logs (${requestLogColumns.join(', ')}) VALUES ${values.join(', ')} ON CONFLICT (id) DO NOTHING`;
 }
 
+/**
+ * The rows of request_log_metadata for one record: key and value as text, the way PostgreSQL's
+ * `jsonb_each_text` prints them (migration 9 fills older rows with it), so a value filter means the
+ * same on both backends. A null value is no row: `metadata_key` alone asks for a value.
+ */
+export function metadataPairs(metadata: Readonly<Record<string, unknown>>): string[] {
+  const pairs: string[] = [];
+  for (const key in metadata) {
+    const value = metadata[key];
+    if (value === null || value === undefined) continue;
+    pairs.push(key, typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value));
+  }
+  return pairs;
+}
+
 /** `boolean` says whether the dialect binds booleans natively (PostgreSQL) or as 0/1 (SQLite). */
 export function logParameters(record: RequestLogRecord, nativeBoolean: boolean): unknown[] {
   return requestLogColumns.map((column) => {
@@ -64,26 +79,43 @@ export function selectLogsSql(dialect: LogDialect, query: RequestLogQuery): { sq
     return dialect.placeholder(parameters.length);
   };
   const order = 'ORDER BY at DESC, id DESC';
-  const select = (extra: string[]) => {
-    const conditions = [...extra, ...filterConditions(dialect, query, bind)];
+  // A metadata key and value: the page is a range of request_log_metadata's (key, value, at, id)
+  // index walked newest first, each match joined to its row by id, so a rare value reads only its
+  // own entries rather than the time index. Time range and cursor then bound that range; CROSS
+  // JOIN fixes the join order in SQLite (PostgreSQL plans it from statistics).
+  const byMetadata = query.metadataKey !== undefined && query.metadataValue !== undefined;
+  const position: Position = byMetadata ? { at: 'log_at', id: 'log_id' } : { at: 'at', id: 'id' };
+  // `extra` is a function: its placeholders must be bound in the order they appear (SQLite's `?`).
+  const select = (extra: () => string[] = () => []) => {
+    const pair = byMetadata ? [`meta_key = ${bind(query.metadataKey)}`, `meta_value = ${bind(query.metadataValue)}`, 'request_logs.id = log_id'] : [];
+    const conditions = [...pair, ...extra(), ...filterConditions(dialect, query, bind, position)];
     const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+    const from = byMetadata ? 'request_log_metadata CROSS JOIN request_logs' : 'request_logs';
+    const columns = byMetadata ? 'request_logs.*' : '*';
     // One row more than asked tells whether another page exists.
-    return `SELECT * FROM request_logs${where} ${order} LIMIT ${bind(query.limit + 1)}`;
+    return `SELECT ${columns} FROM ${from}${where} ORDER BY ${position.at} DESC, ${position.id} DESC LIMIT ${bind(query.limit + 1)}`;
   };
-  if (query.model === undefined) return { sql: select([]), parameters };
+  if (query.model === undefined) return { sql: select(), parameters };
   // "Requested or served" as one OR cannot follow either model index in (at, id) order, so the
   // planner walks the whole time index for a rare model. Two ordered index ranges, each cut at
   // the page size, merged: the second leaves out rows the first already has.
-  const served = select([`model_served = ${bind(query.model)}`]);
-  const requested = select([`model_requested = ${bind(query.model)}`, `(model_served IS NULL OR model_served <> ${bind(query.model)})`]);
+  const served = select(() => [`model_served = ${bind(query.model)}`]);
+  const requested = select(() => [`model_requested = ${bind(query.model)}`, `(model_served IS NULL OR model_served <> ${bind(query.model)})`]);
   return { sql: `SELECT * FROM (SELECT * FROM (${served}) AS served UNION ALL SELECT * FROM (${requested}) AS requested) AS matches ${order} LIMIT ${bind(query.limit + 1)}`, parameters };
 }
 
-/** Every filter but the model, which selectLogsSql applies per branch. */
-function filterConditions(dialect: LogDialect, query: RequestLogQuery, bind: (value: unknown) => string): string[] {
+/** The columns a page is ordered and cut on: the log's own, or its metadata entry's copies. */
+interface Position {
+  at: string;
+  id: string;
+}
+
+/** Every filter but the model, which selectLogsSql applies per branch, and a metadata pair, which it joins. */
+function filterConditions(dialect: LogDialect, query: RequestLogQuery, bind: (value: unknown) => string, position: Position): string[] {
   const conditions: string[] = [];
-  if (query.from !== undefined) conditions.push(`at >= ${bind(query.from)}`);
-  if (query.to !== undefined) conditions.push(`at < ${bind(query.to)}`);
+  const { at, id } = position;
+  if (query.from !== undefined) conditions.push(`${at} >= ${bind(query.from)}`);
+  if (query.to !== undefined) conditions.push(`${at} < ${bind(query.to)}`);
   // A unary `+` keeps a column's index out of the planner's choice (SQLite and PostgreSQL alike).
   // SQLite has no statistics unless ANALYZE ran (a minute at 10M rows), and without them it may
   // pick the status index (seven values) over the key's (thousands): measured 132 ms against
@@ -95,9 +127,9 @@ function filterConditions(dialect: LogDialect, query: RequestLogQuery, bind: (va
   if (query.provider !== undefined) conditions.push(`provider = ${bind(query.provider)}`);
   if (query.status !== undefined) conditions.push(`${narrower ? '+' : ''}status = ${bind(query.status)}`);
   if (query.cacheStatus !== undefined) conditions.push(`cache_status = ${bind(query.cacheStatus)}`);
-  if (query.metadataKey !== undefined) {
-    const value = dialect.metadataValue(bind(dialect.metadataKeyParameter(query.metadataKey)));
-    conditions.push(query.metadataValue !== undefined ? `${value} = ${bind(query.metadataValue)}` : `${value} IS NOT NULL`);
+  // A key without a value spans every value's range of the metadata index: checked per row instead.
+  if (query.metadataKey !== undefined && query.metadataValue === undefined) {
+    conditions.push(`${dialect.metadataValue(bind(dialect.metadataKeyParameter(query.metadataKey)))} IS NOT NULL`);
   }
   if (query.minLatencyMs !== undefined) conditions.push(`latency_ms >= ${bind(query.minLatencyMs)}`);
   if (query.minCostUsd !== undefined) conditions.push(`cost_usd >= ${bind(query.minCostUsd)}`);
@@ -110,9 +142,10 @@ function filterConditions(dialect: LogDialect, query: RequestLogQuery, bind: (va
   if (query.hasFeedback !== undefined) conditions.push(`${query.hasFeedback ? '' : 'NOT '}EXISTS (${feedbackOf})`);
   if (query.minScore !== undefined) conditions.push(`EXISTS (${feedbackOf} AND f.score >= ${bind(query.minScore)})`);
   if (query.cursor !== undefined) {
-    const [at, id] = decodeCursor(query.cursor);
-    // Bound twice rather than reused: SQLite's `?` placeholders are positional.
-    conditions.push(`(at < ${bind(at)} OR (at = ${bind(at)} AND id < ${bind(id)}))`);
+    const [cursorAt, cursorId] = decodeCursor(query.cursor);
+    // A row-value comparison, not `at < ? OR (at = ? AND id < ?)`: PostgreSQL makes it an index
+    // condition (the OR form was a filter: page 50 read 4,900 rows to skip them), SQLite too.
+    conditions.push(`(${at}, ${id}) < (${bind(cursorAt)}, ${bind(cursorId)})`);
   }
   return conditions;
 }

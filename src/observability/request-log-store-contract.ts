@@ -20,7 +20,7 @@ export function describeRequestLogStore(name: string, open: () => Promise<Store>
         latency_ms: index * 10,
         cost_usd: index % 4 === 0 ? null : index / 1000,
         cache_status: index % 2 === 0 ? 'HIT' : 'MISS',
-        metadata: { user: `u-${index % 3}`, n: index },
+        metadata: { user: `u-${index % 3}`, n: index, vip: index % 4 === 0, none: null },
         request_body: index === 7 ? 'a 100% real_needle here' : null,
       }),
     );
@@ -71,10 +71,31 @@ export function describeRequestLogStore(name: string, open: () => Promise<Store>
       assert.deepEqual(seen, records.filter((record) => record.key_id === 'key-even').map((record) => record.id).reverse());
     });
 
-    test('pruning by age, then by row count, keeps the newest', async () => {
+    test('metadata key/value: values compare as text on both backends, page by cursor, combine with other filters', async () => {
+      assert.deepEqual(await ids({ metadataKey: 'vip', metadataValue: 'true' }), ['req-24', 'req-20', 'req-16', 'req-12', 'req-08', 'req-04', 'req-00']);
+      assert.equal((await ids({ metadataKey: 'vip', metadataValue: 'false' })).length, 18);
+      assert.equal((await ids({ metadataKey: 'vip' })).length, 25, 'false is a value');
+      assert.deepEqual(await ids({ metadataKey: 'none' }), [], 'null is no value');
+      assert.deepEqual(await ids({ metadataKey: 'none', metadataValue: 'null' }), []);
+      assert.deepEqual(await ids({ metadataKey: 'user', metadataValue: 'u-1', keyId: 'key-even', status: 200 }), ['req-22', 'req-16', 'req-04']);
+      assert.deepEqual(await ids({ metadataKey: 'user', metadataValue: 'u-0', model: 'anthropic/claude', from: minute(3) }), ['req-24', 'req-21', 'req-18', 'req-15', 'req-12', 'req-09', 'req-06', 'req-03']);
+      assert.deepEqual(await ids({ metadataKey: 'user', metadataValue: 'u-1', from: minute(10), to: minute(15) }), ['req-13', 'req-10'], 'the repeated batch added no entries');
+      assert.deepEqual(await ids({ metadataKey: 'user', metadataValue: 'u-0', minLatencyMs: 100, cacheStatus: 'MISS' }), ['req-21', 'req-15']);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.queryRequestLogs({ limit: 3, metadataKey: 'user', metadataValue: 'u-2', to: minute(20), cursor });
+        seen.push(...page.records.map((record) => record.id));
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor);
+      assert.deepEqual(seen, ['req-17', 'req-14', 'req-11', 'req-08', 'req-05', 'req-02']);
+    });
+
+    test('pruning by age, then by row count, keeps the newest (and their metadata)', async () => {
       assert.equal(await store.pruneRequestLogs({ before: minute(5) }), 5);
       assert.equal(await store.pruneRequestLogs({ keepRows: 8 }), 12);
       assert.deepEqual(await ids({}), records.slice(17).map((record) => record.id).reverse());
+      assert.deepEqual(await ids({ metadataKey: 'vip', metadataValue: 'true' }), ['req-24', 'req-20']);
       assert.equal(await store.pruneRequestLogs({ keepRows: 100 }), 0);
     });
   });

@@ -42,3 +42,22 @@ test('a batch the writer thread cannot write is rejected with the database error
     rmSync(directory, { recursive: true, force: true });
   }
 });
+
+test('the writer thread reports its own CPU time and I/O counters, which grow with the rows it writes', { skip: process.platform !== 'linux' && 'reads /proc/thread-self' }, async () => {
+  const directory = mkdtempSync(join(tmpdir(), 'sluice-log-thread-'));
+  const store = new SqliteStore(join(directory, 'logs.db'));
+  await store.migrate();
+  await store.close();
+  const thread = new SqliteLogWriteThread(join(directory, 'logs.db'), 1_000);
+  try {
+    const before = await thread.measureThread();
+    const records = Array.from({ length: 2_000 }, (_, index) => logRecord({ id: `req-${index}`, at: new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString() }));
+    await thread.write(sqliteLogRows(records).rows);
+    const after = await thread.measureThread();
+    assert.ok(after.cpuNanoseconds! > before.cpuNanoseconds!, 'CPU time grew');
+    assert.ok(after.io!.syscw! > before.io!.syscw!, 'the commits wrote');
+  } finally {
+    await thread.close();
+    rmSync(directory, { recursive: true, force: true });
+  }
+});

@@ -1,6 +1,8 @@
 import type Database from 'libsql';
 import type { RequestLogPage, RequestLogPruning, RequestLogQuery, RequestLogRecord } from './request-log-record.js';
-import { decodeLogRow, insertLogSql, logParameters, pageOf, pruneSql, selectLogsSql, type LogDialect } from './request-log-sql.js';
+import { requestLogColumns } from './request-log-record.js';
+import { sqliteMetadataText } from './sqlite-metadata-text.js';
+import { decodeLogRow, insertLogSql, logParameters, metadataPairs, pageOf, pruneSql, selectLogsSql, type LogDialect } from './request-log-sql.js';
 
 export const sqliteLogDialect: LogDialect = {
   placeholder: () => '?',
@@ -9,23 +11,43 @@ export const sqliteLogDialect: LogDialect = {
   metadataKeyParameter: (key) => `$.${JSON.stringify(key)}`,
 };
 
-/** The insert statement and its bound rows; the statement is the same for every batch. */
-export function sqliteLogRows(records: readonly RequestLogRecord[]): { sql: string; rows: unknown[][] } {
-  return { sql: insertLogSql(sqliteLogDialect, 1), rows: records.map((record) => logParameters(record, false)) };
+/**
+ * A record as the writer thread takes it: the bound columns of request_logs, then the record's
+ * metadata as one flat array of key, value, key, value… for request_log_metadata.
+ */
+export type SqliteLogRow = Array<string | number | null | string[]>;
+
+export function sqliteLogRows(records: readonly RequestLogRecord[]): { rows: SqliteLogRow[] } {
+  return { rows: records.map((record) => [...(logParameters(record, false) as Array<string | number | null>), metadataPairs(record.metadata)]) };
 }
 
 /**
- * In-process insert, for `:memory:` databases (which no other connection can open): one prepared
- * single-row statement per record in one transaction. File databases are written on the writer
- * thread instead (sqlite-log-write-thread.ts), so that this work never holds the event loop.
+ * Prepares the statements once and returns a function inserting rows in one transaction: the
+ * writer thread's and the in-process path's. A row already present (a retried batch) is skipped
+ * with its metadata, so nothing is doubled.
+ */
+export function prepareSqliteLogInsert(db: Database.Database): (rows: readonly SqliteLogRow[]) => void {
+  const width = requestLogColumns.length;
+  const insertLog = db.prepare(insertLogSql(sqliteLogDialect, 1));
+  const insertPair = db.prepare('INSERT OR IGNORE INTO request_log_metadata (meta_key, meta_value, log_at, log_id) VALUES (?, ?, ?, ?)');
+  return db.transaction((rows: readonly SqliteLogRow[]) => {
+    for (const row of rows) {
+      const columns = row.length > width ? row.slice(0, width) : row;
+      if (insertLog.run(...(columns as Array<string | number | null>)).changes === 0) continue;
+      const pairs = (row[width] ?? []) as string[];
+      for (let index = 0; index < pairs.length; index += 2) insertPair.run(pairs[index]!, pairs[index + 1]!, row[1] as string, row[0] as string);
+    }
+  }).immediate;
+}
+
+/**
+ * In-process insert, for `:memory:` databases (which no other connection can open). File
+ * databases are written on the writer thread instead (sqlite-log-write-thread.ts), so that this
+ * work never holds the event loop.
  */
 export function insertSqliteRequestLogs(db: Database.Database, records: readonly RequestLogRecord[]): void {
   if (records.length === 0) return;
-  const { sql, rows } = sqliteLogRows(records);
-  const statement = db.prepare(sql);
-  db.transaction(() => {
-    for (const row of rows) statement.run(...(row as Array<string | number | null>));
-  }).immediate();
+  prepareSqliteLogInsert(db)(sqliteLogRows(records).rows);
 }
 
 export function querySqliteRequestLogs(db: Database.Database, query: RequestLogQuery): RequestLogPage {
@@ -38,11 +60,25 @@ export function getSqliteRequestLog(db: Database.Database, id: string): RequestL
   return row ? decodeLogRow(row) : undefined;
 }
 
+/**
+ * Each deletion runs with the deletion of its logs' metadata entries, in one transaction: the
+ * entries are found from the logs' own metadata (a key lookup each), so the entry table needs no
+ * time index of its own.
+ */
 export function pruneSqliteRequestLogs(db: Database.Database, pruning: RequestLogPruning): number {
   const statements = pruneSql(sqliteLogDialect, pruning);
   let deleted = 0;
+  const withEntries = (gone: string, parameters: unknown[], deleteLogs: () => number) =>
+    db.transaction(() => {
+      db.prepare(
+        `DELETE FROM request_log_metadata WHERE (meta_key, meta_value, log_at, log_id) IN (
+           SELECT pair.key, ${sqliteMetadataText('pair')}, log.at, log.id
+           FROM request_logs AS log, json_each(log.metadata) AS pair WHERE ${gone})`,
+      ).run(...parameters);
+      return deleteLogs();
+    }).immediate();
   if (statements.byAge) {
-    deleted += db.prepare(statements.byAge.sql).run(...statements.byAge.parameters).changes;
+    deleted += withEntries('log.at < ?', [pruning.before], () => db.prepare(statements.byAge!.sql).run(...statements.byAge!.parameters).changes);
     const feedback = statements.feedbackBefore(pruning.before!);
     db.prepare(feedback.sql).run(...feedback.parameters);
   }
@@ -50,7 +86,7 @@ export function pruneSqliteRequestLogs(db: Database.Database, pruning: RequestLo
     const row = db.prepare(statements.boundary.sql).get(...statements.boundary.parameters) as { at: string; id: string } | undefined;
     if (row) {
       const beyond = statements.beyond(row.at, row.id);
-      deleted += db.prepare(beyond.sql).run(...beyond.parameters).changes;
+      deleted += withEntries('(log.at < ? OR (log.at = ? AND log.id <= ?))', [row.at, row.at, row.id], () => db.prepare(beyond.sql).run(...beyond.parameters).changes);
       const feedback = statements.feedbackBefore(row.at);
       db.prepare(feedback.sql).run(...feedback.parameters);
     }

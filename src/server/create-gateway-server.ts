@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { newRequestId } from './new-request-id.js';
 import { performance } from 'node:perf_hooks';
 import type { Gateway } from '../gateway/gateway.js';
 import { composeStages, type Stage } from '../pipeline/compose-stages.js';
@@ -97,7 +97,7 @@ function dialectOf(gateway: Gateway, path: string): ErrorDialect {
 }
 
 export function handleRequest(gateway: Gateway, request: IncomingMessage, response: ServerResponse, activePipelines = pipelines): void {
-  const requestId = randomUUID();
+  const requestId = newRequestId();
   const url = request.url ?? '/';
   const queryStart = url.indexOf('?');
   const path = queryStart === -1 ? url : url.slice(0, queryStart);

@@ -223,4 +223,28 @@ export const postgresMigrations: readonly StoreMigration[] = [
       CREATE INDEX semantic_cache_entries_expiry_index ON semantic_cache_entries (expires_at_ms);
     `,
   },
+  {
+    version: 9,
+    name: 'request log: metadata entries indexed by key, value and time',
+    // One row per metadata key of a log, values as jsonb_each_text prints them (the SQLite store
+    // writes the same text), so a metadata key/value filter reads an index range instead of every
+    // row's jsonb. The insert fills it in the same statement (postgres-request-logs.ts). BRIN on
+    // log_at serves pruning: entries arrive in about time order, and a BRIN index costs an
+    // insert almost nothing. No foreign key: entries go with their logs in the prune.
+    sql: `
+      CREATE TABLE request_log_metadata (
+        meta_key   text NOT NULL,
+        meta_value text NOT NULL,
+        log_at     text NOT NULL,
+        log_id     text NOT NULL
+      );
+      INSERT INTO request_log_metadata (meta_key, meta_value, log_at, log_id)
+        SELECT pair.key, pair.value, log.at, log.id
+        FROM request_logs AS log CROSS JOIN LATERAL jsonb_each_text(log.metadata) AS pair
+        WHERE pair.value IS NOT NULL
+        ORDER BY log.at, log.id;
+      CREATE INDEX request_log_metadata_pair_index ON request_log_metadata (meta_key, meta_value, log_at, log_id);
+      CREATE INDEX request_log_metadata_at_index ON request_log_metadata USING brin (log_at);
+    `,
+  },
 ];

@@ -1,4 +1,5 @@
 import type { StoreMigration } from '../store-migration.js';
+import { sqliteMetadataText } from '../../observability/sqlite-metadata-text.js';
 
 /**
  * SQLite schema, oldest first. Append new entries with the next version; never edit a shipped one.
@@ -210,5 +211,29 @@ export const sqliteMigrations: readonly StoreMigration[] = [
     // The semantic cache's embedded mode keeps its vectors in memory; only its shared PostgreSQL
     // backend has a table. The version is taken here too so both dialects list the same versions.
     sql: 'SELECT 1',
+  },
+  {
+    version: 9,
+    name: 'request log: metadata entries indexed by key, value and time',
+    // One entry per metadata key of a log (values as text, like PostgreSQL's jsonb_each_text), so a
+    // metadata key/value filter reads a range of this table's key instead of every row's JSON.
+    // WITHOUT ROWID: the key is the only B-tree, one insert per entry (a rowid table would add a
+    // second, and double the size). Filled by the log writer; pruned with its logs, entry by entry
+    // (sqlite-request-logs.ts). The rows already logged get their entries here, sorted by the key so
+    // that they are appended rather than inserted at random.
+    sql: `
+      CREATE TABLE request_log_metadata (
+        meta_key   TEXT NOT NULL,
+        meta_value TEXT NOT NULL,
+        log_at     TEXT NOT NULL,
+        log_id     TEXT NOT NULL,
+        PRIMARY KEY (meta_key, meta_value, log_at, log_id)
+      ) WITHOUT ROWID;
+      INSERT OR IGNORE INTO request_log_metadata (meta_key, meta_value, log_at, log_id)
+        SELECT pair.key, ${sqliteMetadataText('pair')}, log.at, log.id
+        FROM request_logs AS log, json_each(log.metadata) AS pair
+        WHERE pair.type <> 'null'
+        ORDER BY 1, 2, 3, 4;
+    `,
   },
 ];
