@@ -1,5 +1,6 @@
 import type { Stage } from '../pipeline/compose-stages.js';
-import { cachePolicyOf } from './cache-policy.js';
+import type { RequestContext } from '../pipeline/request-context.js';
+import { cachePolicyOf, type CachePolicy } from './cache-policy.js';
 import { joinFlight } from './join-flight.js';
 import { keepAnswer } from './keep-answer.js';
 import { leadFlight } from './lead-flight.js';
@@ -12,9 +13,14 @@ import { serveHit, setCacheStatus } from './serve-hit.js';
  * (a hit is checked and its placeholders restored like a fresh answer), and before the usage
  * and routing stages, which a hit skips: it costs nothing and calls no provider.
  */
-export const cacheResponse: Stage = async (context, next) => {
+export const cacheResponse: Stage = (context, next) => {
   const policy = cachePolicyOf(context);
+  // Off (most routes): not async, so no frame or promise of its own on every request.
   if (policy.mode === 'off') return next();
+  return cacheWithPolicy(context, next, policy);
+};
+
+async function cacheWithPolicy(context: RequestContext, next: () => Promise<void>, policy: Exclude<CachePolicy, { mode: 'off' }>): Promise<void> {
   if (policy.mode === 'bypass') {
     setCacheStatus(context, 'BYPASS');
     return next();
@@ -41,4 +47,4 @@ export const cacheResponse: Stage = async (context, next) => {
   context.finishers.push((failure) => {
     if (failure === undefined) keepAnswer(context, policy, answer());
   });
-};
+}

@@ -1,5 +1,6 @@
 import type { Stage } from '../pipeline/compose-stages.js';
 import type { RequestContext } from '../pipeline/request-context.js';
+import type { ChatCompletionRequest } from '../schema/chat-completion-request.js';
 import { headerSafe } from '../server/write-response.js';
 import { PlaceholderVault } from './dlp/placeholder-vault.js';
 import type { GuardrailPolicy, GuardrailState, GuardrailVerdict, MessageRole } from './guardrail-policy.js';
@@ -18,11 +19,16 @@ export interface RoleText extends GuardedText {
  * upstream call, so a blocked prompt is never looked up, stored or sent). DLP policies run
  * first, in order, so the classifiers after them (and any remote judge) see redacted text.
  */
-export const guardRequest: Stage = async (context, next) => {
+export const guardRequest: Stage = (context, next) => {
   const request = context.chatRequest;
   if (!request) return next();
   const policies = selectGuardrailPolicies(context);
+  // No policy (most requests): not async, so no frame or promise of its own.
   if (policies.length === 0) return next();
+  return guardWithPolicies(context, next, request, policies);
+};
+
+async function guardWithPolicies(context: RequestContext, next: () => Promise<void>, request: ChatCompletionRequest, policies: GuardrailPolicy[]): Promise<void> {
   const state: GuardrailState = { policies, verdicts: [], vault: new PlaceholderVault() };
   context.guardrails = state;
   context.finishers.push(() => logVerdicts(context, state));
@@ -35,7 +41,7 @@ export const guardRequest: Stage = async (context, next) => {
     context.chatRequest = applyTextSlots(request, slots);
   }
   await next();
-};
+}
 
 export async function checkRequest(context: RequestContext, policies: readonly GuardrailPolicy[], slots: RoleText[], state: GuardrailState): Promise<GuardrailVerdict | undefined> {
   const record = (verdict: GuardrailVerdict | undefined) => {

@@ -1,5 +1,7 @@
 import type { Stage } from '../../pipeline/compose-stages.js';
 import type { RequestContext } from '../../pipeline/request-context.js';
+import type { ChatCompletionRequest } from '../../schema/chat-completion-request.js';
+import type { SemanticRouteConfig } from './semantic-config.js';
 import type { CachedAnswer } from '../cache-backend.js';
 import { cachePolicyOf } from '../cache-policy.js';
 import { isCacheable } from '../replay-chat.js';
@@ -25,11 +27,16 @@ function serveSemanticHit(context: RequestContext, match: SemanticMatch): void {
  * the complete answer with the prompt's vector. A failing embedding model or vector store only
  * turns this into a miss.
  */
-export const semanticCacheResponse: Stage = async (context, next) => {
+export const semanticCacheResponse: Stage = (context, next) => {
   const request = context.chatRequest;
   const settings = request ? context.gateway.config.routes[request.model]?.cache?.semantic : undefined;
   // HIT, BYPASS and off are settled by the exact stage; x-sluice-cache-key names the entry exactly.
+  // Those (and routes without it) pass straight on: not async, no frame or promise of its own.
   if (!request || !settings || context.cacheStatus !== 'MISS' || context.request.headers['x-sluice-cache-key'] !== undefined) return next();
+  return semanticLookup(context, next, request, settings);
+};
+
+async function semanticLookup(context: RequestContext, next: () => Promise<void>, request: ChatCompletionRequest, settings: SemanticRouteConfig): Promise<void> {
   const policy = cachePolicyOf(context);
   if (policy.mode !== 'use') return next();
   const { config, semanticCache } = context.gateway;
@@ -62,4 +69,4 @@ export const semanticCacheResponse: Stage = async (context, next) => {
     if (JSON.stringify(answer).length > policy.maxBytesPerEntry) return;
     void semanticCache.add(prompt.bucket, { vector, answer, ttlSeconds: policy.ttlSeconds, maxEntries: settings.max_entries });
   });
-};
+}
