@@ -12,12 +12,15 @@ import { cpuSeconds, sampleResidentPeak } from './process-memory.js';
  * CPU time per request (/proc/PID/stat, all threads) and peak RSS. Alternation puts a loaded
  * machine's drift on both sides alike; the median of the per-round B/A CPU ratios is the answer.
  *
- *   node dist/bench/compare-node-flags.js --a="" --b="--max-semi-space-size=8" [--rounds 6] [--requests 5000] [--body json|stream]
+ *   node dist/bench/compare-node-flags.js --a="" --b="--max-semi-space-size=8" [--b-env NAME=VALUE]... [--rounds 6]
+ *     [--requests 5000] [--body json|stream]
  */
 const { values } = parseArgs({
   options: {
     a: { type: 'string', default: '' },
     b: { type: 'string', default: '' },
+    // Environment for B only (NAME=VALUE, repeatable): e.g. MALLOC_ARENA_MAX=2.
+    'b-env': { type: 'string', multiple: true, default: [] },
     rounds: { type: 'string', default: '6' },
     requests: { type: 'string', default: '5000' },
     warmup: { type: 'string', default: '3000' },
@@ -38,9 +41,14 @@ async function main(): Promise<void> {
   const upstream = await startChild([join(distDirectory, 'bench/bench-upstream.js')], urlLine);
   const sides = [] as Array<{ name: string; flags: string; pid: number; url: string; headers: Record<string, string>; stop(): void; cpu: number[]; peaks: number[] }>;
   try {
-    for (const [name, flags] of [['A', values.a!], ['B', values.b!]] as const) {
+    const bEnvironment: NodeJS.ProcessEnv = { ...process.env };
+    for (const assignment of values['b-env']!) {
+      const [name, ...rest] = assignment.split('=');
+      bEnvironment[name] = rest.join('=');
+    }
+    for (const [name, flags, environment] of [['A', values.a!, process.env], ['B', values.b!, bEnvironment]] as const) {
       const { configPath, authorization } = writeBenchGatewayConfig(upstream.value);
-      const started = await startChild([...flags.split(' ').filter(Boolean), join(distDirectory, 'cli/main.js'), 'start', '--config', configPath], gatewayUrlLine);
+      const started = await startChild([...flags.split(' ').filter(Boolean), join(distDirectory, 'cli/main.js'), 'start', '--config', configPath], gatewayUrlLine, process.execPath, environment);
       sides.push({ name, flags, pid: started.child.pid!, url: `${started.value}/v1/chat/completions`, headers: authorization, stop: () => started.child.kill('SIGTERM'), cpu: [], peaks: [] });
     }
     const body = viaGateway(values.body === 'stream' ? benchStreamingBody : benchChatBody);
@@ -58,7 +66,7 @@ async function main(): Promise<void> {
     const [a, b] = sides;
     const ratios = a.cpu.map((cpu, round) => b.cpu[round] / cpu);
     for (const side of sides) {
-      console.log(`${side.name} "${side.flags}": CPU µs/request per round ${side.cpu.map((value) => value.toFixed(0)).join(' ')} (median ${median(side.cpu).toFixed(0)}); peak RSS MB per round ${side.peaks.map((value) => value.toFixed(1)).join(' ')} (max ${Math.max(...side.peaks).toFixed(1)})`);
+      console.log(`${side.name} "${side.flags}"${side.name === 'B' && values['b-env']!.length > 0 ? ` env ${values['b-env']!.join(' ')}` : ''}: CPU µs/request per round ${side.cpu.map((value) => value.toFixed(0)).join(' ')} (median ${median(side.cpu).toFixed(0)}); peak RSS MB per round ${side.peaks.map((value) => value.toFixed(1)).join(' ')} (max ${Math.max(...side.peaks).toFixed(1)})`);
     }
     console.log(`B/A CPU per request, per round: ${ratios.map((ratio) => ratio.toFixed(3)).join(' ')}; median ${median(ratios).toFixed(3)}`);
     console.log(`${values.body} body, ${requests} requests per round at ${values.connections} connections; load average ${loadavg().map((value) => value.toFixed(1)).join(' / ')}`);
