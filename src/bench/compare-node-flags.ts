@@ -32,7 +32,7 @@ const { values } = parseArgs({
 async function load(url: string, body: string, amount: number, headers: Record<string, string>): Promise<void> {
   const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, connections: Number(values.connections), amount, pipelining: 1 });
   const failed = result.errors + result.timeouts + result.non2xx;
-  if (failed > 0) throw new Error(`${failed} of ${amount} requests failed`);
+  if (failed > 0) throw new Error(`${failed} of ${amount} requests failed (errors ${result.errors}, timeouts ${result.timeouts}, non-2xx ${result.non2xx})`);
 }
 
 const median = (numbers: number[]) => [...numbers].sort((x, y) => x - y)[numbers.length >> 1];
