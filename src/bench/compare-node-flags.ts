@@ -30,7 +30,7 @@ const { values } = parseArgs({
 });
 
 async function load(url: string, body: string, amount: number, headers: Record<string, string>): Promise<void> {
-  const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, connections: Number(values.connections), amount, pipelining: 1 });
+  const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, connections: Number(values.connections), amount, pipelining: 1, timeout: 30 });
   const failed = result.errors + result.timeouts + result.non2xx;
   if (failed > 0) throw new Error(`${failed} of ${amount} requests failed (errors ${result.errors}, timeouts ${result.timeouts}, non-2xx ${result.non2xx})`);
 }
@@ -52,7 +52,8 @@ async function main(): Promise<void> {
       sides.push({ name, flags, pid: started.child.pid!, url: `${started.value}/v1/chat/completions`, headers: authorization, stop: () => started.child.kill('SIGTERM'), cpu: [], peaks: [] });
     }
     const body = viaGateway(values.body === 'stream' ? benchStreamingBody : benchChatBody);
-    for (const side of sides) await load(side.url, body, Number(values.warmup), side.headers);
+    // A cold gateway on a starved machine may time out a few warm-up requests; they are not measured.
+    for (const side of sides) await load(side.url, body, Number(values.warmup), side.headers).catch((error: Error) => console.error(`warm-up of ${side.name}: ${error.message}`));
     const requests = Number(values.requests);
     for (let round = 0; round < Number(values.rounds); round++) {
       const order = round % 2 === 0 ? sides : [...sides].reverse();

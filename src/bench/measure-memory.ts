@@ -39,7 +39,7 @@ interface LoadFigures {
 }
 
 async function load(url: string, body: string, amount: number, connections: number, headers: Record<string, string>): Promise<number> {
-  const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, connections, amount, pipelining: 1 });
+  const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, connections, amount, pipelining: 1, timeout: 30 });
   const failed = result.errors + result.timeouts + result.non2xx;
   // A run with failures measures an error path, not the gateway under load.
   if (failed > 0) throw new Error(`${failed} of ${amount} requests failed (errors ${result.errors}, timeouts ${result.timeouts}, non-2xx ${result.non2xx})`);
@@ -67,7 +67,8 @@ async function main(): Promise<void> {
     // Lazy initialisation after `listening` (timers, first store reads) settles first.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const idle = { ...residentMemory(pid), heaps: await requestHeapReport(pid, reportDirectory) };
-    await load(url, viaGateway(benchChatBody), Number(values.warmup), connections, authorization);
+    // A cold gateway on a starved machine may time out a few warm-up requests; they are not measured.
+    await load(url, viaGateway(benchChatBody), Number(values.warmup), connections, authorization).catch((error: Error) => console.error(`warm-up: ${error.message}`));
     const afterWarmup = residentMemory(pid);
     const phases: Record<string, LoadFigures> = {};
     for (const [name, body] of [['json', benchChatBody], ['streaming', benchStreamingBody]] as const) {
