@@ -100,6 +100,12 @@ export const alertsConfigSchema = z
     instance_id: z.string().min(1).optional(),
     /** How often window rules are evaluated (a timer, never on a request). */
     evaluate_interval_ms: integer(50).default(10_000),
+    /** With `redis:`, the prefix of the keys through which instances evaluate and notify once (leases, cooldowns, window counts). */
+    redis_prefix: z.string().min(1).default('sluice:alerts:'),
+    /** Rows of `alert_deliveries` older than this are pruned in the background; 0 keeps them forever. */
+    delivery_retention_days: integer(0).default(30),
+    /** How often the pruning runs. */
+    delivery_prune_interval_ms: integer(1_000).default(3_600_000),
     webhooks: z.record(alertName, webhookSchema).default({}),
     rules: z.record(alertName, alertRuleSchema).default({}),
   })

@@ -77,3 +77,11 @@ export function deliveryPageOf(rows: Array<Record<string, unknown>>, limit: numb
   const last = records.at(-1);
   return { records, next_cursor: rows.length > limit && last ? encodeCursor(last) : null };
 }
+
+/** Rows deleted per statement when pruning: short transactions, however much is due. */
+export const pruneBatchRows = 5_000;
+
+/** Deletes up to pruneBatchRows deliveries created before the bound parameter (oldest first, on the created_at index). */
+export function pruneDeliveriesSql(placeholder: Placeholder): string {
+  return `DELETE FROM alert_deliveries WHERE id IN (SELECT id FROM alert_deliveries WHERE created_at < ${placeholder(1)} ORDER BY created_at, id LIMIT ${pruneBatchRows})`;
+}

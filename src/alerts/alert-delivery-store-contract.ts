@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import pino from 'pino';
 import type { Store } from '../store/store.js';
+import { AlertDeliveryPruner } from './alert-delivery-pruner.js';
 import type { AlertDeliveryRecord } from './alert-delivery-record.js';
 import { buildAlertPayload } from './alert-payload.js';
 
@@ -71,6 +73,20 @@ export function describeAlertDeliveryStore(name: string, open: () => Promise<Sto
       } while (cursor);
       assert.deepEqual(seen, [...records].reverse().map((record) => record.id));
       await assert.rejects(store.listAlertDeliveries({ limit: 3, cursor: 'not-a-cursor' }), /cursor/);
+    });
+
+    // Last: it deletes rows the tests above read.
+    test('pruning deletes the deliveries created before the bound only, whatever their status', async () => {
+      const ids = async () => (await store.listAlertDeliveries({ limit: 100 })).records.map((record) => record.id).sort();
+      assert.equal(await store.pruneAlertDeliveries(minute(3)), 3);
+      assert.deepEqual(await ids(), ['delivery-03', 'delivery-04', 'delivery-05', 'delivery-06']);
+      assert.equal(await store.pruneAlertDeliveries(minute(3)), 0, 'a second pass finds nothing');
+      // The background pruner: 30 days of retention, run 30 days after minute 5.
+      const pruner = new AlertDeliveryPruner(store, pino({ level: 'silent' }), 30, 60_000);
+      assert.equal(await pruner.prune(Date.parse(minute(5)) + 30 * 86_400_000), 2);
+      assert.deepEqual(await ids(), ['delivery-05', 'delivery-06']);
+      assert.equal(await new AlertDeliveryPruner(store, pino({ level: 'silent' }), 0, 60_000).prune(Date.parse(minute(60)) + 86_400_000), 0, 'retention 0 keeps everything');
+      assert.deepEqual(await ids(), ['delivery-05', 'delivery-06']);
     });
   });
 }

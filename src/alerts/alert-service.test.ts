@@ -53,9 +53,9 @@ test('error_rate: fires past the threshold, the cooldown suppresses repeats, it 
   const clock = new ManualClock();
   const { service } = serviceWith({ errors: { type: 'error_rate', threshold: 0.5, window_ms: 60_000, min_requests: 4, cooldown_ms: 120_000, resolved: true, webhook: 'hook' } }, clock);
   for (let index = 0; index < 3; index += 1) service.observe(failed(), undefined);
-  assert.deepEqual(service.evaluate(), [], 'fewer than min_requests: no decision');
+  assert.deepEqual(await service.evaluate(), [], 'fewer than min_requests: no decision');
   service.observe(succeeded(), undefined);
-  const [fired, ...others] = service.evaluate();
+  const [fired, ...others] = await service.evaluate();
   assert.deepEqual(others, []);
   assert.equal(fired.status, 'firing');
   assert.equal(fired.type, 'error_rate');
@@ -70,24 +70,24 @@ test('error_rate: fires past the threshold, the cooldown suppresses repeats, it 
 
   clock.advance(30_000);
   service.observe(failed(), undefined);
-  assert.deepEqual(service.evaluate(), [], 'still failing, within the cooldown');
+  assert.deepEqual(await service.evaluate(), [], 'still failing, within the cooldown');
   clock.advance(20_000);
-  assert.deepEqual(service.evaluate(), [], 'still within the cooldown');
+  assert.deepEqual(await service.evaluate(), [], 'still within the cooldown');
   clock.advance(75_000);
   // The window has slid: keep it failing.
   for (let index = 0; index < 4; index += 1) service.observe(failed(), undefined);
-  const [repeat] = service.evaluate();
+  const [repeat] = await service.evaluate();
   assert.equal(repeat?.status, 'firing', 'repeated once the cooldown is over');
   assert.equal(repeat.fingerprint, fired.fingerprint);
   assert.notEqual(repeat.id, fired.id);
   assert.equal(repeat.fired_at, fired.fired_at, 'the same episode');
 
   for (let index = 0; index < 12; index += 1) service.observe(succeeded(), undefined);
-  const [resolved] = service.evaluate();
+  const [resolved] = await service.evaluate();
   assert.equal(resolved.status, 'resolved');
   assert.equal(resolved.value, 0.25);
   assert.equal(resolved.resolved_at, new Date(clock.now()).toISOString());
-  assert.deepEqual(service.evaluate(), []);
+  assert.deepEqual(await service.evaluate(), []);
 
   const received = await receiver.waitFor((all) => all.filter((entry) => entry.payload.rule === 'errors').length === 3);
   assert.deepEqual(received.filter((entry) => entry.payload.rule === 'errors').map((entry) => [entry.payload.id, entry.payload.status]), [
@@ -95,6 +95,23 @@ test('error_rate: fires past the threshold, the cooldown suppresses repeats, it 
     [repeat.id, 'firing'],
     [resolved.id, 'resolved'],
   ]);
+  await service.close();
+});
+
+test('without resolved: true the clearing ends the episode silently, and the next one fires again', async () => {
+  const clock = new ManualClock();
+  const { service } = serviceWith({ quiet: { type: 'error_rate', threshold: 0.5, window_ms: 60_000, min_requests: 2, cooldown_ms: 1_000, webhook: 'hook' } }, clock);
+  service.observe(failed(), undefined);
+  service.observe(failed(), undefined);
+  assert.deepEqual((await service.evaluate()).map((payload) => payload.status), ['firing']);
+  for (let index = 0; index < 4; index += 1) service.observe(succeeded(), undefined);
+  assert.deepEqual(await service.evaluate(), [], 'cleared: no resolved notification');
+  clock.advance(61_000);
+  service.observe(failed(), undefined);
+  service.observe(failed(), undefined);
+  const [again] = await service.evaluate();
+  assert.equal(again.status, 'firing');
+  assert.equal(again.fired_at, new Date(clock.now()).toISOString(), 'a new episode');
   await service.close();
 });
 
@@ -113,7 +130,7 @@ test('filters and group_by: only matching requests count, one subject per provid
     service.observe(succeeded({ provider: 'openai', model_served: 'openai/gpt-4o-mini-2024-07-18', model_requested: 'chat' }), 'search');
     service.observe(failed({ provider: 'openai', route: 'other', model_served: 'openai/gpt-4o-mini-2024-07-18' }), 'other-team');
   }
-  const sent = service.evaluate();
+  const sent = await service.evaluate();
   const described = sent.map((payload) => `${payload.rule} ${payload.subject} ${payload.value}`).sort();
   // byProvider: route=other is filtered out, so openai has 0 errors of 2. searchTeam: 0 of 2.
   // minis: matches the served snapshot through the glob: 2 errors of 4.
@@ -133,10 +150,10 @@ test('latency_p95 counts answered requests only, by total time or time to first 
   for (let index = 0; index < 19; index += 1) service.observe(succeeded({ latency_ms: 100 + index, first_token_ms: 20 }), undefined);
   // Fast failures must not hide slow answers, nor count as answers.
   for (let index = 0; index < 50; index += 1) service.observe(failed({ latency_ms: 1 }), undefined);
-  assert.deepEqual(service.evaluate(), []);
+  assert.deepEqual(await service.evaluate(), []);
   service.observe(succeeded({ latency_ms: 2_000, first_token_ms: 30 }), undefined);
   service.observe(succeeded({ latency_ms: 2_000, first_token_ms: 30 }), undefined);
-  const [fired, ...others] = service.evaluate();
+  const [fired, ...others] = await service.evaluate();
   assert.deepEqual(others, []);
   assert.equal(fired.rule, 'slow');
   assert.equal(fired.requests, 21);

@@ -3,7 +3,7 @@ import type { BreakerTransition } from '../routing/breaker-transitions.js';
 import { matchesAllowList } from '../tenancy/model-allow-list.js';
 import type { BreakerRuleConfig, BudgetRuleConfig } from './alert-config.js';
 import { isoOf, roundValue, type AlertNotice } from './alert-payload.js';
-import { AlertState } from './alert-state.js';
+import type { SubjectStates } from './subject-states.js';
 
 type BudgetScope = BudgetAlertEvent['scope'];
 const allScopes: readonly BudgetScope[] = ['key', 'team', 'route', 'global'];
@@ -16,7 +16,6 @@ const allScopes: readonly BudgetScope[] = ['key', 'team', 'route', 'global'];
 export class BudgetRule {
   readonly threshold: number;
   private readonly scopes: ReadonlySet<BudgetScope>;
-  private readonly state: AlertState;
 
   constructor(
     readonly name: string,
@@ -26,16 +25,14 @@ export class BudgetRule {
     this.threshold = rule.threshold ?? defaultThreshold;
     const named: BudgetScope[] = [...(rule.team ? ['team' as const] : []), ...(rule.route ? ['route' as const] : [])];
     this.scopes = new Set(rule.scope ?? (named.length > 0 ? named : allScopes));
-    this.state = new AlertState(rule.cooldown_ms);
   }
 
-  consider(event: BudgetAlertEvent, nowMs: number): AlertNotice | undefined {
+  async consider(event: BudgetAlertEvent, nowMs: number, states: SubjectStates): Promise<AlertNotice | undefined> {
     if (event.threshold !== this.threshold || !this.scopes.has(event.scope)) return undefined;
     if (event.scope === 'team' && this.rule.team && !this.rule.team.includes(event.name) && !this.rule.team.includes(event.id)) return undefined;
     if (event.scope === 'route' && this.rule.route && !this.rule.route.includes(event.name)) return undefined;
     const subject = `${event.scope}:${event.name}`;
-    if (!this.state.pulse(subject, nowMs)) return undefined;
-    this.state.sweep(nowMs);
+    if (!(await states.pulse(this.name, subject, nowMs))) return undefined;
     const share = event.budget_usd > 0 ? event.spend_usd / event.budget_usd : 1;
     return {
       status: 'firing',
@@ -68,17 +65,13 @@ export class BudgetRule {
  * re-opening after failed probes, once per cooldown); resolves when a probe closes it.
  */
 export class BreakerRule {
-  private readonly state: AlertState;
-
   constructor(
     readonly name: string,
     readonly rule: BreakerRuleConfig,
     private readonly routesOf: (target: string) => string[],
-  ) {
-    this.state = new AlertState(rule.cooldown_ms);
-  }
+  ) {}
 
-  consider(transition: BreakerTransition, nowMs: number): AlertNotice | undefined {
+  async consider(transition: BreakerTransition, nowMs: number, states: SubjectStates): Promise<AlertNotice | undefined> {
     const { target } = transition;
     const { rule } = this;
     if (transition.to === 'half_open') return undefined;
@@ -87,10 +80,9 @@ export class BreakerRule {
     const routes = this.routesOf(target);
     if (rule.route && !routes.some((route) => rule.route!.includes(route))) return undefined;
     const opened = transition.to === 'open';
-    const decision = this.state.observe(target, opened, nowMs);
+    const { decision, firedAtMs } = await states.observe(this.name, target, opened, nowMs);
     if (!decision) return undefined;
     const firing = decision === 'fire';
-    this.state.sweep(nowMs);
     return {
       status: firing ? 'firing' : 'resolved',
       rule: this.name,
@@ -100,7 +92,7 @@ export class BreakerRule {
       threshold: null,
       window_ms: null,
       requests: null,
-      fired_at: isoOf(this.state.firedAt(target) ?? nowMs),
+      fired_at: isoOf(firedAtMs),
       resolved_at: firing ? null : isoOf(nowMs),
       summary: firing
         ? `circuit breaker opened for ${target} (${transition.consecutiveFailures} consecutive failures)`

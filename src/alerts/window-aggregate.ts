@@ -1,6 +1,11 @@
 /** Buckets per window: the window slides in steps of 1/20 of its length. */
 export const bucketsPerWindow = 20;
 
+/** The length of one bucket of a window of `windowMs`. */
+export function bucketLengthOf(windowMs: number): number {
+  return Math.max(1, Math.ceil(windowMs / bucketsPerWindow));
+}
+
 /**
  * Latencies are counted in logarithmic bins (each 10% wider than the one before, from 1 ms to
  * about 10 minutes), so a percentile costs a fixed number of counters however many requests
@@ -21,6 +26,15 @@ export function latencyOfBin(bin: number): number {
   return Math.pow(binGrowth, bin - 0.5);
 }
 
+/** One bucket's counts, as instances share them (latency bins sparse: [bin, count] pairs). */
+export interface BucketCounts {
+  /** The bucket number: time / bucket length. */
+  epoch: number;
+  requests: number;
+  errors: number;
+  latencyBins: Array<[number, number]>;
+}
+
 export interface WindowReading {
   requests: number;
   errors: number;
@@ -34,15 +48,18 @@ export interface WindowReading {
  * request. A bucket left behind by the ring is cleared when it is reused, not by a timer.
  */
 export class WindowAggregate {
-  private readonly bucketMs: number;
+  readonly bucketMs: number;
   /** Which bucket number (time / bucketMs) each slot holds now; -1 = never used. */
   private readonly epochs = new Float64Array(bucketsPerWindow).fill(-1);
   private readonly requests = new Uint32Array(bucketsPerWindow);
   private readonly errors = new Uint32Array(bucketsPerWindow);
   private readonly latencies: Uint32Array | undefined;
+  /** Requests of each slot when it was last shared, and the bucket it then held (shared mode). */
+  private readonly sharedRequests = new Uint32Array(bucketsPerWindow);
+  private readonly sharedEpochs = new Float64Array(bucketsPerWindow).fill(-1);
 
   constructor(windowMs: number, withLatency: boolean) {
-    this.bucketMs = Math.max(1, Math.ceil(windowMs / bucketsPerWindow));
+    this.bucketMs = bucketLengthOf(windowMs);
     this.latencies = withLatency ? new Uint32Array(bucketsPerWindow * latencyBinCount) : undefined;
   }
 
@@ -83,6 +100,38 @@ export class WindowAggregate {
     return { requests, errors, p95Ms: this.latencies ? this.percentile(live, 0.95) : null };
   }
 
+  /**
+   * The buckets of the window ending now that counted requests since the last `markShared`:
+   * whole counts, not increments, so writing them twice (a retry) changes nothing.
+   */
+  unsharedBuckets(nowMs: number): BucketCounts[] {
+    const current = Math.floor(nowMs / this.bucketMs);
+    const buckets: BucketCounts[] = [];
+    for (let slot = 0; slot < bucketsPerWindow; slot += 1) {
+      const epoch = this.epochs[slot];
+      if (epoch < current - bucketsPerWindow + 1 || epoch > current) continue;
+      if (this.sharedEpochs[slot] === epoch && this.sharedRequests[slot] === this.requests[slot]) continue;
+      const latencyBins: Array<[number, number]> = [];
+      if (this.latencies) {
+        for (let bin = 0; bin < latencyBinCount; bin += 1) {
+          const count = this.latencies[slot * latencyBinCount + bin];
+          if (count > 0) latencyBins.push([bin, count]);
+        }
+      }
+      buckets.push({ epoch, requests: this.requests[slot], errors: this.errors[slot], latencyBins });
+    }
+    return buckets;
+  }
+
+  /** Records that `buckets` (from unsharedBuckets) reached the shared store. */
+  markShared(buckets: readonly BucketCounts[]): void {
+    for (const bucket of buckets) {
+      const slot = bucket.epoch % bucketsPerWindow;
+      this.sharedEpochs[slot] = bucket.epoch;
+      this.sharedRequests[slot] = bucket.requests;
+    }
+  }
+
   /** Whether nothing was counted in the window ending now (the subject may be forgotten). */
   isEmpty(nowMs: number): boolean {
     return this.read(nowMs).requests === 0;
@@ -90,16 +139,35 @@ export class WindowAggregate {
 
   private percentile(slots: number[], fraction: number): number | null {
     const latencies = this.latencies!;
-    let total = 0;
-    for (const slot of slots) for (let bin = 0; bin < latencyBinCount; bin += 1) total += latencies[slot * latencyBinCount + bin];
-    if (total === 0) return null;
-    // The smallest latency at or below which `fraction` of the requests fall.
-    const rank = Math.ceil(total * fraction);
-    let seen = 0;
-    for (let bin = 0; bin < latencyBinCount; bin += 1) {
-      for (const slot of slots) seen += latencies[slot * latencyBinCount + bin];
-      if (seen >= rank) return Math.round(latencyOfBin(bin) * 100) / 100;
-    }
-    return null;
+    const bins = new Float64Array(latencyBinCount);
+    for (const slot of slots) for (let bin = 0; bin < latencyBinCount; bin += 1) bins[bin] += latencies[slot * latencyBinCount + bin];
+    return percentileOfBins(bins, fraction);
   }
+}
+
+/** The smallest latency at or below which `fraction` of the binned requests fall; null when none. */
+function percentileOfBins(bins: ArrayLike<number>, fraction: number): number | null {
+  let total = 0;
+  for (let bin = 0; bin < latencyBinCount; bin += 1) total += bins[bin];
+  if (total === 0) return null;
+  const rank = Math.ceil(total * fraction);
+  let seen = 0;
+  for (let bin = 0; bin < latencyBinCount; bin += 1) {
+    seen += bins[bin];
+    if (seen >= rank) return Math.round(latencyOfBin(bin) * 100) / 100;
+  }
+  return null;
+}
+
+/** The reading of buckets counted by several instances (the shared window of a subject). */
+export function readingOfBuckets(buckets: Iterable<BucketCounts>, withLatency: boolean): WindowReading {
+  let requests = 0;
+  let errors = 0;
+  const bins = new Float64Array(latencyBinCount);
+  for (const bucket of buckets) {
+    requests += bucket.requests;
+    errors += bucket.errors;
+    for (const [bin, count] of bucket.latencyBins) if (bin >= 0 && bin < latencyBinCount) bins[bin] += count;
+  }
+  return { requests, errors, p95Ms: withLatency ? percentileOfBins(bins, 0.95) : null };
 }

@@ -2,8 +2,8 @@ import type { RequestLogRecord } from '../observability/request-log-record.js';
 import { matchesAllowList } from '../tenancy/model-allow-list.js';
 import type { WindowRuleConfig } from './alert-config.js';
 import { isoOf, roundValue, type AlertNotice } from './alert-payload.js';
-import { AlertState } from './alert-state.js';
-import { WindowAggregate } from './window-aggregate.js';
+import type { SubjectStates } from './subject-states.js';
+import { bucketLengthOf, WindowAggregate, type BucketCounts, type WindowReading } from './window-aggregate.js';
 
 /** Subjects one grouped rule tracks at most: a `group_by` value beyond it is not counted. */
 export const maxSubjectsPerRule = 100;
@@ -15,14 +15,20 @@ interface Tracked {
   window: WindowAggregate;
 }
 
+/** Buckets of one subject that this instance has not shared yet. */
+export interface UnsharedSubject {
+  subject: string;
+  buckets: BucketCounts[];
+}
+
 /**
  * An error_rate or latency_p95 rule: counts matching requests per subject in ring-bucket
- * windows as they finish (O(1) each), and decides on the evaluation timer.
+ * windows as they finish (O(1) each), and decides on the evaluation timer, from this
+ * instance's windows (embedded) or from every instance's (shared, see shared-window-counts.ts).
  */
 export class WindowRule {
   /** By the request's value of the grouping field ('' when the rule is not grouped). */
   private readonly tracked = new Map<string, Tracked>();
-  private readonly state: AlertState;
   private readonly ungroupedSubject: string;
   private readonly modelMatches = new Map<string, boolean>();
   /** Requests not counted because the rule already tracks `maxSubjectsPerRule` subjects. */
@@ -32,7 +38,6 @@ export class WindowRule {
     readonly name: string,
     readonly rule: WindowRuleConfig,
   ) {
-    this.state = new AlertState(rule.cooldown_ms);
     const filters = (['route', 'provider', 'model', 'team'] as const).filter((field) => rule[field]).map((field) => `${field}=${rule[field]!.join('|')}`);
     this.ungroupedSubject = filters.length > 0 ? filters.join(',') : '*';
   }
@@ -96,21 +101,61 @@ export class WindowRule {
     }
   }
 
-  /** Decides every subject now; returns what is to be notified. */
-  evaluate(nowMs: number): AlertNotice[] {
-    const notices: AlertNotice[] = [];
-    const { rule } = this;
+  /** This instance's window of each subject, ending now; forgets subjects whose window is empty. */
+  localReadings(nowMs: number): Map<string, WindowReading> {
+    const readings = new Map<string, WindowReading>();
     for (const [group, { subject, window }] of this.tracked) {
       const reading = window.read(nowMs);
-      if (reading.requests < rule.min_requests) {
-        // Too little traffic to tell either way: the subject keeps its state.
-        if (reading.requests === 0 && !this.state.isActive(subject)) this.tracked.delete(group);
-        continue;
-      }
-      const value = rule.type === 'error_rate' ? reading.errors / reading.requests : (reading.p95Ms ?? 0);
-      const threshold = rule.type === 'error_rate' ? rule.threshold : rule.threshold_ms;
-      const decision = this.state.observe(subject, value >= threshold, nowMs);
-      if (!decision) continue;
+      // The subject's firing state lives in SubjectStates, so its window can go when empty.
+      if (reading.requests === 0) this.tracked.delete(group);
+      else readings.set(subject, reading);
+    }
+    return readings;
+  }
+
+  /** The length of one window bucket: shared counts are keyed by it. */
+  get bucketMs(): number {
+    return bucketLengthOf(this.rule.window_ms);
+  }
+
+  /** Counts not yet shared with the other instances; `markShared` once they are. */
+  unshared(nowMs: number): UnsharedSubject[] {
+    const subjects: UnsharedSubject[] = [];
+    for (const { subject, window } of this.tracked.values()) {
+      const buckets = window.unsharedBuckets(nowMs);
+      if (buckets.length > 0) subjects.push({ subject, buckets });
+    }
+    return subjects;
+  }
+
+  markShared(shared: readonly UnsharedSubject[]): void {
+    const windows = new Map([...this.tracked.values()].map(({ subject, window }) => [subject, window]));
+    for (const { subject, buckets } of shared) windows.get(subject)?.markShared(buckets);
+  }
+
+  /**
+   * Decides every subject from `readings` (this instance's, or every instance's) through
+   * `states`, all subjects at once (with Redis: one round trip, not one per subject). `lease`
+   * fences the shared states: a holder whose lease passed to another instance changes nothing.
+   * A subject whose state could not be changed is left out of `notices` and its error is in
+   * `failures`; the others' notices stand, since their state changes are made.
+   */
+  async decide(readings: ReadonlyMap<string, WindowReading>, states: SubjectStates, nowMs: number, lease?: string): Promise<{ notices: AlertNotice[]; failures: unknown[] }> {
+    const { rule } = this;
+    const threshold = rule.type === 'error_rate' ? rule.threshold : rule.threshold_ms;
+    // Too little traffic to tell either way: such a subject keeps its state.
+    const decided = [...readings].filter(([, reading]) => reading.requests >= rule.min_requests);
+    const looks = await Promise.allSettled(
+      decided.map(([subject, reading]) => states.observe(this.name, subject, this.valueOf(reading) >= threshold, nowMs, lease)),
+    );
+    const notices: AlertNotice[] = [];
+    const failures: unknown[] = [];
+    looks.forEach((look, index) => {
+      if (look.status === 'rejected') return void failures.push(look.reason);
+      const { decision, firedAtMs } = look.value;
+      if (!decision) return;
+      const [subject, reading] = decided[index];
+      const value = this.valueOf(reading);
       const firing = decision === 'fire';
       notices.push({
         status: firing ? 'firing' : 'resolved',
@@ -121,14 +166,17 @@ export class WindowRule {
         threshold,
         window_ms: rule.window_ms,
         requests: reading.requests,
-        fired_at: isoOf(this.state.firedAt(subject) ?? nowMs),
+        fired_at: isoOf(firedAtMs),
         resolved_at: firing ? null : isoOf(nowMs),
         summary: this.summary(subject, value, reading.requests, firing),
         details: rule.type === 'error_rate' ? { errors: reading.errors, error_status_min: rule.error_status_min } : { latency: rule.latency },
       });
-    }
-    this.state.sweep(nowMs);
-    return notices;
+    });
+    return { notices, failures };
+  }
+
+  private valueOf(reading: WindowReading): number {
+    return this.rule.type === 'error_rate' ? reading.errors / reading.requests : (reading.p95Ms ?? 0);
   }
 
   private summary(subject: string, value: number, requests: number, firing: boolean): string {

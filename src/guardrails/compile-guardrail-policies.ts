@@ -41,6 +41,7 @@ export function compilePolicy(name: string, config: GuardrailPolicyConfig): Guar
     failMode: config.fail_mode ?? defaultFailMode(config.action),
     timeoutMs: config.timeout_ms ?? defaultRemoteTimeoutMs,
     reversible: 'reversible' in config ? config.reversible : false,
+    nativeUnreadable: config.native_unreadable ?? 'refuse',
     remote: config.type === 'moderation' || config.type === 'llm_judge' || config.type === 'classifier',
   };
   switch (config.type) {

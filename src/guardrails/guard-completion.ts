@@ -18,6 +18,15 @@ interface CompletionText extends GuardedText {
  */
 export async function guardCompletion(context: RequestContext, completion: ChatCompletion, policies: readonly GuardrailPolicy[], state: GuardrailState): Promise<ChatCompletion> {
   const texts = completionTexts(completion);
+  await guardAnswerTexts(context, texts, policies, state);
+  return applyCompletionTexts(completion, texts);
+}
+
+/**
+ * The response-side checks on the texts of a whole answer, in any wire format: rewrites them in
+ * place (redaction, restored placeholders) and throws the block. `/native/*` answers use it too.
+ */
+export async function guardAnswerTexts(context: RequestContext, texts: GuardedText[], policies: readonly GuardrailPolicy[], state: GuardrailState): Promise<void> {
   const upstreamTexts = texts.map((item) => item.text).filter((text) => text !== '');
   let blocked: GuardrailVerdict | undefined;
   for (const policy of policies) {
@@ -49,7 +58,6 @@ export async function guardCompletion(context: RequestContext, completion: ChatC
       }
     }
   }
-  return applyCompletionTexts(completion, texts);
 }
 
 function completionTexts(completion: ChatCompletion): CompletionText[] {

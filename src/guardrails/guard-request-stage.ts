@@ -2,11 +2,16 @@ import type { Stage } from '../pipeline/compose-stages.js';
 import type { RequestContext } from '../pipeline/request-context.js';
 import { headerSafe } from '../server/write-response.js';
 import { PlaceholderVault } from './dlp/placeholder-vault.js';
-import type { GuardrailPolicy, GuardrailState, GuardrailVerdict } from './guardrail-policy.js';
+import type { GuardrailPolicy, GuardrailState, GuardrailVerdict, MessageRole } from './guardrail-policy.js';
 import { GuardrailBlockedError, summarizeVerdicts } from './guardrail-verdicts.js';
-import { applyTextSlots, collectTextSlots, type TextSlot } from './request-texts.js';
-import { failureVerdict, runClassifierPolicies, runDlpPolicy } from './run-guardrail-checks.js';
+import { applyTextSlots, collectTextSlots } from './request-texts.js';
+import { failureVerdict, runClassifierPolicies, runDlpPolicy, type GuardedText } from './run-guardrail-checks.js';
 import { selectGuardrailPolicies } from './select-guardrail-policies.js';
+
+/** A request text and the message role policies read it as (chat slots, native body texts). */
+export interface RoleText extends GuardedText {
+  readonly role: MessageRole;
+}
 
 /**
  * Request-side guardrails (DESIGN.md §2.3: after auth and limits, before the cache and the
@@ -32,7 +37,7 @@ export const guardRequest: Stage = async (context, next) => {
   await next();
 };
 
-export async function checkRequest(context: RequestContext, policies: readonly GuardrailPolicy[], slots: TextSlot[], state: GuardrailState): Promise<GuardrailVerdict | undefined> {
+export async function checkRequest(context: RequestContext, policies: readonly GuardrailPolicy[], slots: RoleText[], state: GuardrailState): Promise<GuardrailVerdict | undefined> {
   const record = (verdict: GuardrailVerdict | undefined) => {
     if (verdict) state.verdicts.push(verdict);
     return verdict?.outcome === 'blocked' ? verdict : undefined;
@@ -72,7 +77,7 @@ export function setGuardrailsHeader(context: RequestContext, state: GuardrailSta
 }
 
 /** One log line per request on which a guardrail fired or failed, for the request log. */
-function logVerdicts(context: RequestContext, state: GuardrailState): void {
+export function logVerdicts(context: RequestContext, state: GuardrailState): void {
   if (state.verdicts.length === 0) return;
   context.logger.info({ requestId: context.requestId, guardrails: state.verdicts }, 'guardrail verdicts');
 }

@@ -41,6 +41,12 @@ const common = {
   timeout_ms: integer(1).optional(),
   /** Message roles checked on the request; responses are always the assistant's. */
   roles: roles.optional(),
+  /**
+   * `/native/*` bodies or answers the gateway cannot read (unknown endpoint, not JSON, an
+   * unscannable stream): `refuse` (403) when this policy would block or redact them, or `allow`
+   * them through unchecked. Flag-only policies never refuse.
+   */
+  native_unreadable: z.enum(['refuse', 'allow']).optional(),
 };
 
 /** DLP policies find spans, so they can also redact; `reversible` restores them in the answer. */

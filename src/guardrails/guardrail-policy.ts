@@ -35,6 +35,8 @@ export interface GuardrailPolicy {
   /** Request message roles this policy reads. */
   readonly roles: ReadonlySet<MessageRole>;
   readonly reversible: boolean;
+  /** On `/native/*`: refuse (default) or let through what the gateway cannot read. */
+  readonly nativeUnreadable?: 'refuse' | 'allow';
   /** Calls out (moderation, judge): runs with a time limit and its own cancellation. */
   readonly remote: boolean;
   /** DLP policies: spans to block on, redact or flag; synchronous, so streams can use them. */

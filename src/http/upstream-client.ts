@@ -81,6 +81,97 @@ export async function sendUpstream(request: UpstreamRequest): Promise<UpstreamRe
   }
 }
 
+/** A whole upstream answer: status, headers (lower-case names) and body text. */
+export interface UpstreamText {
+  statusCode: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+/**
+ * Sends a request and reads the whole answer as text, on undici's dispatch interface: no body
+ * stream, promise chain or abort-signal adapter per request — the JSON hot path spends its time
+ * here, and the stream machinery of `Pool.request` measured a large part of the gateway's own
+ * CPU per call. Same limits and error mapping as `sendUpstream` + `readUpstreamText`.
+ */
+export function requestUpstreamText(request: UpstreamRequest): Promise<UpstreamText> {
+  const { url, signal: caller } = request;
+  if (caller.aborted) return Promise.reject(caller.reason);
+  return new Promise<UpstreamText>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let statusCode = 0;
+    let rawHeaders: Buffer[] = [];
+    let abortDispatch: ((error: Error) => void) | undefined;
+    let settled = false;
+    // Why the call ended early; only used to stop undici's side, the caller already has its error.
+    let failure = new Error('aborted');
+    let timedOut = false;
+    const settle = (error: unknown, answer?: UpstreamText) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      caller.removeListener('abort', onCallerAbort);
+      if (error instanceof Error) failure = error;
+      if (answer) resolve(answer);
+      else reject(timedOut ? new UpstreamTimeoutError(request.provider, request.timeoutMs) : mapTransportError(request.provider, error, request.timeoutMs, caller));
+    };
+    const onCallerAbort = () => {
+      settle(caller.reason);
+      abortDispatch?.(failure);
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      settle(new UpstreamTimeoutError(request.provider, request.timeoutMs));
+      abortDispatch?.(failure);
+    }, request.timeoutMs);
+    caller.once('abort', onCallerAbort);
+    poolFor(url.origin).dispatch(
+      {
+        path: url.pathname + url.search,
+        method: request.method ?? 'POST',
+        headers: request.headers,
+        body: request.body as Dispatcher.DispatchOptions['body'],
+        headersTimeout: 0,
+        bodyTimeout: request.idleTimeoutMs,
+      },
+      {
+        onConnect(abort) {
+          abortDispatch = abort;
+          // Timed out or cancelled before undici got this far.
+          if (settled) abort(failure);
+        },
+        onHeaders(status, headers) {
+          // The time-to-headers limit ends here; the idle limit (bodyTimeout) covers the body.
+          clearTimeout(timer);
+          statusCode = status;
+          rawHeaders = headers as Buffer[];
+          return true;
+        },
+        onData(chunk) {
+          chunks.push(chunk);
+          return true;
+        },
+        onComplete() {
+          const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+          settle(undefined, { statusCode, headers: headerRecord(rawHeaders), text });
+        },
+        onError(error) {
+          settle(error);
+        },
+      },
+    );
+  });
+}
+
+/** undici's raw header list as a record; a repeated header keeps its last value. */
+function headerRecord(rawHeaders: Buffer[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+    headers[rawHeaders[index]!.toString('latin1').toLowerCase()] = rawHeaders[index + 1]!.toString('latin1');
+  }
+  return headers;
+}
+
 /** Maps undici/network failures; an abort caused by the caller is rethrown as is. */
 export function mapTransportError(provider: string, error: unknown, timeoutMs: number, signal?: CancelSignal): unknown {
   if (signal?.aborted) return signal.reason ?? error;
@@ -128,7 +219,13 @@ export async function providerErrorFrom(provider: string, response: UpstreamResp
   } catch {
     // The status alone still tells what happened.
   }
-  let message = `upstream answered HTTP ${response.statusCode}`;
+  const retryAfter = response.headers['retry-after'];
+  return providerErrorFromText(provider, response.statusCode, text, typeof retryAfter === 'string' ? retryAfter : undefined);
+}
+
+/** The ProviderResponseError of a non-2xx answer already read as text. */
+export function providerErrorFromText(provider: string, statusCode: number, text: string, retryAfter: string | undefined): ProviderResponseError {
+  let message = `upstream answered HTTP ${statusCode}`;
   let type: string | undefined;
   let code: string | null = null;
   let param: string | null = null;
@@ -146,14 +243,7 @@ export async function providerErrorFrom(provider: string, response: UpstreamResp
   } catch {
     if (text && text.length < 300 && !text.includes('<')) message = text.trim();
   }
-  const retryAfter = response.headers['retry-after'];
-  return new ProviderResponseError(provider, response.statusCode, message, {
-    type,
-    code,
-    param,
-    upstreamBody: text,
-    retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
-  });
+  return new ProviderResponseError(provider, statusCode, message, { type, code, param, upstreamBody: text, retryAfter });
 }
 
 /** Joins a base URL (which may carry a path such as `/v1`) and a path. */

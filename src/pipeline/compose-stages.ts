@@ -2,7 +2,9 @@ import type { RequestContext } from './request-context.js';
 
 /**
  * A stage does its part, calls `next()` to run the stages after it, and may act on the way
- * back (after `next()` resolves) — e.g. to write the response or record usage.
+ * back (after `next()` resolves) — e.g. to write the response or record usage. A stage with
+ * nothing to do on the way back may be a plain function returning `next()`: its throw then
+ * reaches the awaiting stage before it like a rejection would, and the composed handler rejects.
  */
 export type Stage = (context: RequestContext, next: () => Promise<void>) => Promise<void>;
 
@@ -19,7 +21,12 @@ export function composeStages(stages: readonly Stage[]): ComposedStages {
       if (!stage) return Promise.resolve();
       return stage(context, () => dispatch(index + 1));
     };
-    return dispatch(0);
+    try {
+      return dispatch(0);
+    } catch (error) {
+      // A plain-function stage threw: the handler still only ever rejects.
+      return Promise.reject(error);
+    }
   };
   composedStages.set(handler, stages);
   return handler;

@@ -27,6 +27,7 @@ import { meterUsage } from '../usage/meter-usage-stage.js';
 import { guardRequest } from '../guardrails/guard-request-stage.js';
 import { guardResponse } from '../guardrails/guard-response-stage.js';
 import { guardEmbeddingsRequest } from '../guardrails/guard-embeddings-stage.js';
+import { guardNativeRequest } from '../guardrails/native/guard-native-request-stage.js';
 import { cacheResponse } from '../cache/cache-stage.js';
 import { semanticCacheResponse } from '../cache/semantic/semantic-cache-stage.js';
 import { respondMessages } from '../messages-api/respond-messages.js';
@@ -43,7 +44,7 @@ const pipelines: Record<Endpoint, (context: RequestContext) => Promise<void>> = 
   count_tokens: composeStages([logRequest, respondMessages, authenticate, readBody, parseCountTokensRequest, authorizeModel, countMessageTokens]),
   embeddings: composeStages([logRequest, respond, authenticate, readBody, parseEmbeddingsRequest, authorizeModel, enforceLimits, guardEmbeddingsRequest, meterUsage, resolveTarget, callEmbeddingsUpstream]),
   models: composeStages([logRequest, respond, authenticate, listModels]),
-  native: composeStages([logRequest, respondNative, authenticate, readBody, enforceLimits, forwardNative]),
+  native: composeStages([logRequest, respondNative, authenticate, readBody, enforceLimits, guardNativeRequest, forwardNative]),
   feedback: feedbackPipeline,
 };
 
@@ -81,6 +82,13 @@ function matchRoute(path: string): RouteMatch | undefined {
   return undefined;
 }
 
+/**
+ * Every field of T present, optional ones as `undefined`: a context has one object shape from the
+ * start, which keeps the stages' property reads monomorphic (fields added later by stages made
+ * them megamorphic), and the compiler reports a new optional field left out here.
+ */
+type EveryField<T> = { [K in keyof Required<T>]: T[K] };
+
 function dialectOf(gateway: Gateway, path: string): ErrorDialect {
   const native = parseNativePath(path);
   const type = native ? gateway.config.providers[native.providerName]?.type : undefined;
@@ -111,7 +119,7 @@ export function handleRequest(gateway: Gateway, request: IncomingMessage, respon
   }
   const endpoint = route.endpoint === 'health' ? 'models' : route.endpoint;
   const abort = new Cancellation();
-  const context: RequestContext = {
+  const context: EveryField<RequestContext> = {
     gateway,
     requestId,
     startedAt: performance.now(),
@@ -125,7 +133,22 @@ export function handleRequest(gateway: Gateway, request: IncomingMessage, respon
     responseHeaders: {},
     attempts: [],
     finishers: [],
-    timing: {},
+    timing: { upstreamHeadersMs: undefined, firstByteMs: undefined },
+    upstreamAbort: undefined,
+    principal: undefined,
+    callerProviderKey: undefined,
+    body: undefined,
+    chatRequest: undefined,
+    embeddingsRequest: undefined,
+    target: undefined,
+    routePlan: undefined,
+    result: undefined,
+    guardrails: undefined,
+    usage: undefined,
+    usageEstimated: undefined,
+    cacheStatus: undefined,
+    costSaved: undefined,
+    cost: undefined,
   };
   // A client that goes away before the answer is complete cancels the upstream call.
   response.once('close', () => {

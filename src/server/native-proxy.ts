@@ -10,6 +10,8 @@ import type { RequestContext } from '../pipeline/request-context.js';
 import { baseHeaders, writeError } from './write-response.js';
 import { runFinishers } from '../pipeline/stages/respond.js';
 import { upstreamTraceHeaders } from '../observability/trace-context.js';
+import { nativeAnswerPlan } from '../guardrails/native/native-answer-plan.js';
+import { writeGuardedNativeAnswer } from '../guardrails/native/guard-native-answer.js';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and the client's credentials never go upstream. */
 const droppedRequestHeaders = new Set([
@@ -69,12 +71,14 @@ export const forwardNative: Stage = async (context) => {
     if (!upstreamUrl.searchParams.has(name)) upstreamUrl.searchParams.set(name, value);
   }
   const hasBody = context.body !== undefined && context.body.length > 0;
+  // Set only when a response-side guardrail applies; then the answer must arrive readable.
+  const answerPlan = nativeAnswerPlan(context);
   const upstream = await sendUpstream({
     provider: provider.name,
     url: upstreamUrl,
     method: (request.method ?? 'GET') as Dispatcher.HttpMethod,
     // The client's traceparent is replaced by one naming the gateway's span as the parent.
-    headers: { ...forwardedHeaders(request.headers), ...upstreamTraceHeaders(context), ...target.headers },
+    headers: { ...forwardedHeaders(request.headers), ...(answerPlan && { 'accept-encoding': 'identity' }), ...upstreamTraceHeaders(context), ...target.headers },
     body: hasBody ? context.body : null,
     signal: context.abort.signal,
     timeoutMs: requestTimeoutMs(context),
@@ -85,6 +89,8 @@ export const forwardNative: Stage = async (context) => {
   for (const [name, value] of Object.entries(upstream.headers)) {
     if (value !== undefined && !droppedResponseHeaders.has(name)) headers[name] = value;
   }
+  const success = upstream.statusCode >= 200 && upstream.statusCode < 300;
+  if (answerPlan && success && (await writeGuardedNativeAnswer(context, upstream, answerPlan, headers))) return;
   response.writeHead(upstream.statusCode, { ...headers, ...baseHeaders(context) });
   response.flushHeaders();
   try {

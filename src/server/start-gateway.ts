@@ -62,7 +62,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const logs = new RequestLogService(config.request_log, store, logger);
   const tracing = await startTracing(config.tracing, logger);
   // Loaded only when rules exist: a gateway without alerts pays nothing for them.
-  const alerts = Object.keys(config.alerts.rules).length > 0 ? (await import('../alerts/start-alerts.js')).startAlerts(config, store, logger, limits, router) : undefined;
+  const alerts = Object.keys(config.alerts.rules).length > 0 ? await (await import('../alerts/start-alerts.js')).startAlerts(config, store, logger, limits, router) : undefined;
   return {
     config,
     providers,

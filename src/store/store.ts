@@ -79,4 +79,6 @@ export interface Store {
   saveAlertDelivery(record: AlertDeliveryRecord): Promise<void>;
   /** Newest first, filtered, keyset-paged. */
   listAlertDeliveries(query: AlertDeliveryQuery): Promise<AlertDeliveryPage>;
+  /** Deletes the alert deliveries created before `before` (ISO time); returns how many went. */
+  pruneAlertDeliveries(before: string): Promise<number>;
 }

@@ -3,8 +3,8 @@ import { isPlainChatRequest } from '../../schema/is-plain-chat-request.js';
 import type { Stage } from '../compose-stages.js';
 import { parseJsonBody } from './parse-json-body.js';
 
-export const parseChatRequest: Stage = async (context, next) => {
+export const parseChatRequest: Stage = (context, next) => {
   // The common request passes a cheap check; anything else gets the full schema and its error.
   context.chatRequest = parseJsonBody(context.body, chatCompletionRequestSchema, isPlainChatRequest);
-  await next();
+  return next();
 };

@@ -6,7 +6,7 @@ import type { Stage } from '../compose-stages.js';
  * Plans the targets for the requested model or route, in the order the route's strategy will
  * try them. `context.target` is the first of them until the upstream stage moves it along.
  */
-export const resolveTarget: Stage = async (context, next) => {
+export const resolveTarget: Stage = (context, next) => {
   const model = context.chatRequest?.model ?? context.embeddingsRequest?.model;
   if (model === undefined) throw new Error('resolveTarget runs after a request was parsed');
   const plan = planRequest(context, model);
@@ -14,5 +14,5 @@ export const resolveTarget: Stage = async (context, next) => {
   context.routePlan = plan;
   context.target = plan.targets[0].target;
   setRoutingHeaders(context, plan);
-  await next();
+  return next();
 };

@@ -5,9 +5,10 @@ import type { NativeTarget, Provider, ProviderCall, ProviderType } from '../prov
 import {
   mapTransportError,
   providerErrorFrom,
+  providerErrorFromText,
   parseUpstreamJson,
   readUpstreamJson,
-  readUpstreamText,
+  requestUpstreamText,
   sendUpstream,
   type UpstreamResponse,
 } from '../../http/upstream-client.js';
@@ -57,8 +58,16 @@ export function createOpenAICompatibleProvider(name: string, endpoints: OpenAICo
     capabilities: { chat: true, stream: true, embeddings: true },
 
     async complete(request: ChatCompletionRequest, call: ProviderCall): Promise<ChatCompletion> {
-      const response = await post('chat/completions', request.model, convertRequest(request, endpoints, call.warn), call, false);
-      const text = await readUpstreamText(name, response, call.timeoutMs);
+      const { statusCode, headers, text } = await requestUpstreamText({
+        provider: name,
+        url: endpoints.urlFor('chat/completions', request.model),
+        headers: { ...jsonHeaders, ...call.traceHeaders, ...endpoints.credentialHeaders(call.apiKey) },
+        body: convertRequest(request, endpoints, call.warn),
+        signal: call.signal,
+        timeoutMs: call.timeoutMs,
+        idleTimeoutMs: call.idleTimeoutMs,
+      });
+      if (statusCode < 200 || statusCode >= 300) throw providerErrorFromText(name, statusCode, text, headers['retry-after']);
       const completion = convertResponse(name, parseUpstreamJson(name, text));
       // Already canonical: unless a stage replaces it, the client gets the upstream's bytes.
       rememberRawJson(completion, text);

@@ -16,7 +16,7 @@ import { getPostgresRequestFeedback, putPostgresRequestFeedback } from '../../ob
 import type { AnalyticsCell, AnalyticsQuery } from '../../observability/analytics-query.js';
 import { queryPostgresAnalytics } from '../../observability/postgres-analytics.js';
 import type { AlertDeliveryPage, AlertDeliveryQuery, AlertDeliveryRecord } from '../../alerts/alert-delivery-record.js';
-import { listPostgresAlertDeliveries, savePostgresAlertDelivery } from '../../alerts/postgres-alert-deliveries.js';
+import { listPostgresAlertDeliveries, prunePostgresAlertDeliveries, savePostgresAlertDelivery } from '../../alerts/postgres-alert-deliveries.js';
 
 type Row = Record<string, unknown>;
 
@@ -301,6 +301,10 @@ export class PostgresStore implements Store {
 
   async listAlertDeliveries(query: AlertDeliveryQuery): Promise<AlertDeliveryPage> {
     return listPostgresAlertDeliveries(this.pool, query);
+  }
+
+  async pruneAlertDeliveries(before: string): Promise<number> {
+    return prunePostgresAlertDeliveries(this.pool, before);
   }
 
   private async one(sql: string, values: unknown[]): Promise<Row | undefined> {

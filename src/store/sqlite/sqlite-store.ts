@@ -18,7 +18,7 @@ import { getSqliteRequestFeedback, putSqliteRequestFeedback } from '../../observ
 import type { AnalyticsCell, AnalyticsQuery } from '../../observability/analytics-query.js';
 import { querySqliteAnalytics } from '../../observability/sqlite-analytics.js';
 import type { AlertDeliveryPage, AlertDeliveryQuery, AlertDeliveryRecord } from '../../alerts/alert-delivery-record.js';
-import { listSqliteAlertDeliveries, saveSqliteAlertDelivery } from '../../alerts/sqlite-alert-deliveries.js';
+import { listSqliteAlertDeliveries, pruneSqliteAlertDeliveries, saveSqliteAlertDelivery } from '../../alerts/sqlite-alert-deliveries.js';
 
 type Row = Record<string, unknown>;
 
@@ -347,6 +347,10 @@ export class SqliteStore implements Store {
 
   async listAlertDeliveries(query: AlertDeliveryQuery): Promise<AlertDeliveryPage> {
     return listSqliteAlertDeliveries(this.db, query);
+  }
+
+  async pruneAlertDeliveries(before: string): Promise<number> {
+    return pruneSqliteAlertDeliveries(this.db, before);
   }
 
   /**
