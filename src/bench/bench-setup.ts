@@ -13,8 +13,9 @@ export function startChild(
   args: string[],
   waitFor: (line: string) => string | undefined,
   command: string = process.execPath,
+  environment: NodeJS.ProcessEnv = process.env,
 ): Promise<{ child: ChildProcess; value: string }> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'], env: environment });
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {

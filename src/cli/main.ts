@@ -5,6 +5,7 @@ import type { GatewayConfig } from '../config/config-schema.js';
 import { GatewayError } from '../errors/gateway-errors.js';
 import { startGateway } from '../server/start-gateway.js';
 import { runKeysCommand, runTeamsCommand } from './tenancy-commands.js';
+import { tuneHeapGrowth } from './tune-heap-growth.js';
 
 const usage = `Usage: sluice <command> [options]
 
@@ -100,6 +101,7 @@ async function start(config: GatewayConfig, path: string, values: { port?: strin
     config.server.port = port;
   }
   if (values.host !== undefined) config.server.host = values.host;
+  tuneHeapGrowth();
   const running = await startGateway(config, {
     // Printed once, on the console only: the store keeps nothing but its hash.
     announceAdminToken: (token) => process.stderr.write(`\nsluice: generated the admin token (shown only now; set admin.token to choose your own):\n  ${token}\n\n`),

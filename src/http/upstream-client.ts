@@ -1,4 +1,4 @@
-import { Pool, errors as undiciErrors } from 'undici';
+import { Pool, undiciErrors } from './undici-pool.js';
 import type { Dispatcher } from 'undici';
 import { Cancellation, type CancelSignal } from './cancellation.js';
 import { GatewayError, ProviderResponseError, UpstreamTimeoutError, UpstreamUnavailableError } from '../errors/gateway-errors.js';
