@@ -4,7 +4,7 @@ import { validateConfig } from '../config/load-config.js';
 import type { RouteConfig } from '../config/config-schema.js';
 import { createRequestFacts } from './request-facts.js';
 import { orderTargets, type StrategyInputs } from './route-strategies.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../math/seeded-random.js';
 
 function route(yaml: Record<string, unknown>): RouteConfig {
   const config = validateConfig({ storage: 'memory', providers: { a: { type: 'openai' }, b: { type: 'openai' }, c: { type: 'openai' } }, routes: { r: yaml } }, 'test');

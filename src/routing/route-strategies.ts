@@ -1,3 +1,4 @@
+import { fnv1a } from '../math/fnv1a-hash.js';
 import type { RouteConfig, RouteTarget } from '../config/config-schema.js';
 import { matchesCondition } from './match-condition.js';
 import { factValue, type RequestFacts } from './request-facts.js';
@@ -101,7 +102,7 @@ function compareCost(a: number, b: number): number {
  */
 function splitOrder(route: RouteConfig, inputs: StrategyInputs): RouteTarget[] {
   const stickyValue = route.sticky ? factValue(inputs.facts, route.sticky) : undefined;
-  const point = stickyValue === undefined || stickyValue === null ? inputs.random() * 100 : (hash32(`${inputs.routeName}\u0000${String(stickyValue)}`) / 2 ** 32) * 100;
+  const point = stickyValue === undefined || stickyValue === null ? inputs.random() * 100 : (fnv1a(`${inputs.routeName}\u0000${String(stickyValue)}`) / 2 ** 32) * 100;
   let covered = 0;
   let chosen = route.targets.length - 1;
   for (let index = 0; index < route.targets.length; index++) {
@@ -114,12 +115,3 @@ function splitOrder(route: RouteConfig, inputs: StrategyInputs): RouteTarget[] {
   return [route.targets[chosen], ...route.targets.filter((_, index) => index !== chosen)];
 }
 
-/** FNV-1a: fast, well spread, and stable across processes and versions (unlike a seeded hash). */
-export function hash32(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { InjectionModelFile } from './injection-model-file.js';
 import { chunkFeatures, type EmbedText } from './injection-model.js';
-import { predict, seededRandom, shuffled, trainLogisticRegression, type Example, type TrainingOptions } from './logistic-regression.js';
+import { seededRandom } from '../../math/seeded-random.js';
+import { predict, shuffled, trainLogisticRegression, type Example, type TrainingOptions } from './logistic-regression.js';
 import { textChunks } from './text-chunks.js';
 import type { NgramOptions } from './hashed-text-features.js';
 

@@ -1,3 +1,4 @@
+import { fnv1a } from '../../math/fnv1a-hash.js';
 import { normalizeForInjection } from '../injection/normalize-for-injection.js';
 
 /** A sparse feature vector: parallel arrays of bucket indices and values. */
@@ -60,12 +61,3 @@ export function hashedNgrams(view: string, options: NgramOptions): SparseVector 
   return { indices, values };
 }
 
-/** 32-bit FNV-1a over UTF-16 code units: fast, and the same in the trainer and the gateway. */
-export function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}

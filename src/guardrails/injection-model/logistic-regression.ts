@@ -1,3 +1,4 @@
+import { seededRandom } from '../../math/seeded-random.js';
 /**
  * Logistic regression over a sparse block (hashed n-grams) and an optional dense block (a
  * sentence embedding), trained by mini-batch Adam with L2 regularization. Everything that
@@ -38,18 +39,6 @@ export function predict(model: LinearModel, example: Pick<Example, 'sparse' | 'd
     for (let index = 0; index < example.dense.length; index++) sum += model.weights[offset + index] * example.dense[index];
   }
   return sigmoid(sum);
-}
-
-/** Mulberry32: a small seeded generator, so training needs no global randomness. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {

@@ -1,6 +1,6 @@
 /**
- * A small seeded PRNG (mulberry32) for tests: distributions are checked over many draws
- * without the test flaking from one run to the next.
+ * A small seeded PRNG (mulberry32): route tests check distributions over many draws without
+ * flaking, and the injection model trains the same weights from the same seed.
  */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
