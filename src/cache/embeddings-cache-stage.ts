@@ -20,9 +20,14 @@ function keepEmbeddings(context: RequestContext, policy: Extract<CachePolicy, { 
  * The key hashes everything but `user`, so `dimensions` and `encoding_format` split entries.
  * No single-flight: an embedding is short and cheap next to a chat answer.
  */
-export const cacheEmbeddingsResponse: Stage = async (context, next) => {
+export const cacheEmbeddingsResponse: Stage = (context, next) => {
   const policy = cachePolicyOf(context);
+  // Off (most routes): not async, like the chat cache stage.
   if (policy.mode === 'off') return next();
+  return cacheEmbeddingsWithPolicy(context, next, policy);
+};
+
+async function cacheEmbeddingsWithPolicy(context: RequestContext, next: () => Promise<void>, policy: Exclude<CachePolicy, { mode: 'off' }>): Promise<void> {
   if (policy.mode === 'bypass') {
     setCacheStatus(context, 'BYPASS');
     return next();
@@ -38,4 +43,4 @@ export const cacheEmbeddingsResponse: Stage = async (context, next) => {
   context.finishers.push((failure) => {
     if (failure === undefined && result?.kind === 'embeddings') keepEmbeddings(context, policy, result.embeddings);
   });
-};
+}

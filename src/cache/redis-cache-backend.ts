@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { scanRedisPrefix } from './scan-redis-prefix.js';
 import { loadIoredis } from '../server/load-optional-module.js';
 import type { CacheBackend, CacheEntry } from './cache-backend.js';
 
@@ -36,15 +37,10 @@ export class RedisCacheBackend implements CacheBackend {
   }
 
   async purge(prefix: string): Promise<number> {
-    let cursor = '0';
     let count = 0;
-    // SCAN, not KEYS: purging must not stall a shared Redis for other clients.
-    const pattern = `${namespace}${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
-    do {
-      const [next, keys] = await this.client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-      if (keys.length > 0) count += await this.client.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await scanRedisPrefix(this.client, namespace + prefix, async (keys) => {
+      count += await this.client.del(...keys);
+    });
     return count;
   }
 

@@ -1,8 +1,8 @@
 import type { Stage } from '../pipeline/compose-stages.js';
 import type { RequestContext } from '../pipeline/request-context.js';
-import { runFinishers } from '../pipeline/stages/respond.js';
+import { respondWith } from '../pipeline/stages/respond.js';
 import { anthropicErrorBody } from '../errors/render-error.js';
-import { writeError, writeJson } from '../server/write-response.js';
+import { writeJson } from '../server/write-response.js';
 import { writeEventStream } from '../server/write-chat-stream.js';
 import type { ChatCompletionChunk } from '../schema/chat-completion-response.js';
 import { convertCompletionToMessage } from './convert-completion-to-message.js';
@@ -13,25 +13,13 @@ import { convertChunksToEvents } from './convert-chunks-to-events.js';
  * then writes its canonical answer as an Anthropic Message or Anthropic stream events; errors
  * are written in Anthropic's shape (the context's dialect is `anthropic`).
  */
-export const respondMessages: Stage = async (context, next) => {
-  let failure: unknown;
-  try {
-    await next();
-    const { result } = context;
+export const respondMessages: Stage = (context, next) =>
+  respondWith(context, next, async (result) => {
     if (result?.kind === 'chat') writeJson(context, 200, convertCompletionToMessage(result.completion));
     else if (result?.kind === 'chat-stream') await writeMessageStream(context, result.chunks);
     else if (result?.kind === 'json') writeJson(context, 200, result.body);
     else throw new Error('the messages pipeline produced no chat result');
-  } catch (error) {
-    failure = error;
-    if (!context.abort.signal.aborted) writeError(context, error);
-  } finally {
-    await runFinishers(context, failure);
-    if (context.warnings.length > 0) {
-      context.logger.warn({ requestId: context.requestId, model: context.target?.qualifiedModel, warnings: context.warnings }, 'request parameters not supported by the provider');
-    }
-  }
-};
+  });
 
 /**
  * Anthropic's SDK drops a stream event without an `event:` line (FIELD-NOTES.md), so each event

@@ -1,30 +1,15 @@
 import type { AnalyticsCell } from './analytics-query.js';
 import type { ParsedAnalyticsQuery } from './analytics-input.js';
 
-/** One bucket of one series as the analytics API returns it. */
-export interface AnalyticsPoint {
-  bucket: string;
-  requests: number;
-  errors: number;
+/** One bucket of one series as the analytics API returns it: a cell's counts plus the ratios derived from them. */
+export type AnalyticsPoint = Omit<AnalyticsCell, 'group' | 'feedback_score_sum'> & {
   /** errors / requests; null without requests. */
   error_rate: number | null;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cached_tokens: number;
-  cost_usd: number;
-  cache_hits: number;
-  cache_misses: number;
   /** HIT / (HIT + MISS); null when the cache was not asked (BYPASS and cache off are left out). */
   cache_hit_ratio: number | null;
-  latency_p50_ms: number | null;
-  latency_p95_ms: number | null;
-  latency_p99_ms: number | null;
-  first_token_p50_ms: number | null;
-  first_token_p95_ms: number | null;
-  feedback_count: number;
   /** Mean feedback score on this bucket's requests; null without feedback. */
   feedback_mean_score: number | null;
-}
+};
 
 export interface AnalyticsSeries {
   group: string | null;

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { after, describe, test } from 'node:test';
-import pg from 'pg';
-import { PostgresStore } from '../store/postgres/postgres-store.js';
+import { describe, test } from 'node:test';
+import { whenPostgresReachable } from '../observability/postgres-test-support.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { emptyCounts, type UsageRow } from './usage-records.js';
@@ -86,38 +84,5 @@ describeUsageStore('SQLite', async () => {
   return store;
 });
 
-/** PostgreSQL at DATABASE_URL, in schemas of this run's own; skipped without a server outside CI. */
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-async function probe(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return undefined;
-  } catch (error) {
-    return `PostgreSQL is not reachable at ${url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@')}: ${(error as Error).message}`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-const unreachable = await probe();
-if (unreachable !== undefined && process.env.CI !== 'true') {
-  console.log(`skipping PostgreSQL usage tests: ${unreachable}`);
-  test('PostgreSQL usage totals', { skip: unreachable }, () => undefined);
-} else if (unreachable !== undefined) {
-  test('PostgreSQL is reachable (required with CI=true)', () => assert.fail(unreachable));
-} else {
-  const schemas: string[] = [];
-  after(async () => {
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await admin.end();
-  });
-  describeUsageStore('PostgreSQL', async () => {
-    const schema = `sluice_usage_test_${randomBytes(4).toString('hex')}`;
-    schemas.push(schema);
-    const store = new PostgresStore(url, { schema });
-    await store.migrate();
-    return store;
-  });
-}
+// PostgreSQL at DATABASE_URL, a fresh schema per store; skipped without a server outside CI.
+await whenPostgresReachable('PostgreSQL usage totals', (openStore) => describeUsageStore('PostgreSQL', openStore));

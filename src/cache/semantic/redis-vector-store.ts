@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { scanRedisPrefix } from '../scan-redis-prefix.js';
 import type { CachedAnswer } from '../cache-backend.js';
 import { dotProduct, vectorFromBytes, vectorToBytes } from './unit-vector.js';
 import type { SemanticEntry, SemanticMatch, SemanticVectorStore } from './vector-store.js';
@@ -86,16 +87,11 @@ export class RedisVectorStore implements SemanticVectorStore {
   }
 
   async purge(prefix: string): Promise<number> {
-    let cursor = '0';
     let count = 0;
-    // SCAN, not KEYS: purging must not stall a shared Redis for other clients.
-    const pattern = `${namespace}${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
-    do {
-      const [next, keys] = await this.client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    await scanRedisPrefix(this.client, namespace + prefix, async (keys) => {
       for (const key of keys) if (key.endsWith(':vectors')) count += await this.client.hlen(key);
-      if (keys.length > 0) await this.client.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+      await this.client.del(...keys);
+    });
     return count;
   }
 

@@ -9,6 +9,7 @@ import { SemanticCache } from './semantic-cache.js';
 import type { CachedAnswer } from '../cache-backend.js';
 import { chat, chatRequests } from '../cache-test-support.js';
 import { PostgresStore } from '../../store/postgres/postgres-store.js';
+import { databaseUrl, postgresUnreachableReason } from '../../observability/postgres-test-support.js';
 import { PostgresVectorStore } from './postgres-vector-store.js';
 import { startSemanticTestBed, type SemanticTestBed } from './semantic-test-support.js';
 import { toUnitVector } from './unit-vector.js';
@@ -17,24 +18,10 @@ import { toUnitVector } from './unit-vector.js';
  * Runs against DATABASE_URL in a schema of its own (random name, dropped at the end). Without a
  * server: skipped with the reason, except with CI=true, where a missing database fails the build.
  */
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const printableUrl = url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+const url = databaseUrl;
 const schema = `sluice_semantic_${randomBytes(4).toString('hex')}`;
 /** The store's URL with its schema, as an operator would write `storage:`. */
 const storageUrl = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-
-async function probe(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return undefined;
-  } catch (error) {
-    return `PostgreSQL is not reachable at ${printableUrl}: ${(error as Error).message}`;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
 
 const answer = (content: string): CachedAnswer => ({
   completion: { id: content, object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] },
@@ -45,7 +32,7 @@ const answer = (content: string): CachedAnswer => ({
 });
 const unit = (...values: number[]) => toUnitVector(values);
 
-const unreachable = await probe();
+const unreachable = await postgresUnreachableReason();
 if (unreachable !== undefined && process.env.CI !== 'true') {
   console.log(`skipping PostgreSQL semantic cache tests: ${unreachable}`);
   test('PostgreSQL semantic cache', { skip: unreachable }, () => {});

@@ -2,22 +2,31 @@ import { encodeEmbeddingBase64, type EmbeddingsResponse } from '../../schema/emb
 import { writeError, writeJson } from '../../server/write-response.js';
 import { writeChatStream } from '../../server/write-chat-stream.js';
 import type { Stage } from '../compose-stages.js';
-import type { RequestContext } from '../request-context.js';
+import type { PipelineResult, RequestContext } from '../request-context.js';
 
 /**
  * The outermost stage: runs the rest of the pipeline, then writes what it produced, or the
  * error it threw, in the client's format. Nothing else writes to the response.
  */
-export const respond: Stage = async (context, next) => {
-  let failure: unknown;
-  try {
-    await next();
-    const { result } = context;
+export const respond: Stage = (context, next) =>
+  respondWith(context, next, async (result) => {
     if (!result) throw new Error(`the ${context.endpoint} pipeline produced no result`);
     if (result.kind === 'chat') writeJson(context, 200, result.completion);
     else if (result.kind === 'chat-stream') await writeChatStream(context, result.chunks);
     else if (result.kind === 'json') writeJson(context, 200, result.body);
     else writeJson(context, 200, matchEncoding(context, result.embeddings));
+  });
+
+/**
+ * The shape of every outermost stage (this one, /v1/messages'): run the pipeline, write its result
+ * with `write`, or the error in the context's dialect; then run the finishers and report the
+ * parameters the provider could not take.
+ */
+export async function respondWith(context: RequestContext, next: () => Promise<void>, write: (result: PipelineResult | undefined) => void | Promise<void>): Promise<void> {
+  let failure: unknown;
+  try {
+    await next();
+    await write(context.result);
   } catch (error) {
     failure = error;
     if (!context.abort.signal.aborted) writeError(context, error);
@@ -27,7 +36,7 @@ export const respond: Stage = async (context, next) => {
       context.logger.warn({ requestId: context.requestId, model: context.target?.qualifiedModel, warnings: context.warnings }, 'request parameters not supported by the provider');
     }
   }
-};
+}
 
 /**
  * Some OpenAI-compatible servers ignore `encoding_format`; answer in the encoding the client
