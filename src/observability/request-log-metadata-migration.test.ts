@@ -21,6 +21,13 @@ const logged = Array.from({ length: 6 }, (_, index) =>
   logRecord({ id: `old-${index}`, at: new Date(Date.UTC(2026, 0, 1, 0, index)).toISOString(), metadata: { user: `u-${index % 2}`, n: index, vip: index === 3, none: null } }),
 );
 
+/** Every row logged before migration 9 is still there, unchanged, and found by its metadata. */
+async function assertMigrated(store: Store): Promise<void> {
+  assert.equal((await store.queryRequestLogs({ limit: 100 })).records.length, logged.length);
+  assert.deepEqual(await store.getRequestLog('old-3'), logged[3]);
+  await assertMetadataFound(store);
+}
+
 async function assertMetadataFound(store: Store): Promise<void> {
   const ids = async (key: string, value: string) => (await store.queryRequestLogs({ limit: 10, metadataKey: key, metadataValue: value })).records.map((record) => record.id);
   assert.deepEqual(await ids('user', 'u-1'), ['old-5', 'old-3', 'old-1']);
@@ -47,9 +54,7 @@ test('SQLite migration 9 keeps the logged rows and indexes their metadata', asyn
     const after = new SqliteStore(path);
     await after.migrate();
     try {
-      assert.equal((await after.queryRequestLogs({ limit: 100 })).records.length, logged.length);
-      assert.deepEqual(await after.getRequestLog('old-3'), logged[3]);
-      await assertMetadataFound(after);
+      await assertMigrated(after);
     } finally {
       await after.close();
     }
@@ -71,9 +76,7 @@ await whenPostgresReachable('PostgreSQL migration 9', () => {
       const after = new PostgresStore(databaseUrl, { schema });
       await after.migrate();
       try {
-        assert.equal((await after.queryRequestLogs({ limit: 100 })).records.length, logged.length);
-        assert.deepEqual(await after.getRequestLog('old-3'), logged[3]);
-        await assertMetadataFound(after);
+        await assertMigrated(after);
       } finally {
         await after.close();
       }
